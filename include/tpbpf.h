@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tpbpf: load eBPF programs onto tracepoints with raw bpf(2) and
+ * perf_event_open(2), without libbpf or BTF.
+ *
+ * Every function returns 0 (or a non-negative value) on success and a
+ * negative errno on failure. After a failure, tpbpf_error_detail() says what
+ * failed and what to do about it. Nothing here prints or exits; pass a
+ * callback to tpbpf_set_log() to see each step of the load path.
+ */
+#ifndef TPBPF_H
+#define TPBPF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors and step-by-step log ---------------------------------------- */
+
+/* Human-readable detail of the last failure in this thread ("" if none). */
+const char *tpbpf_error_detail(void);
+
+/* Receives one line (no trailing newline) per step when set; NULL: quiet. */
+typedef void (*tpbpf_log_fn)(void *ctx, const char *line);
+void tpbpf_set_log(tpbpf_log_fn fn, void *ctx);
+
+/* ---- tracefs --------------------------------------------------------------- */
+
+/*
+ * Use DIR as the tracefs root (it must contain "events/"). Without this call
+ * the root is found from /proc/self/mountinfo, then /sys/kernel/tracing,
+ * then /sys/kernel/debug/tracing, and mounted at /sys/kernel/tracing when
+ * none of those works.
+ */
+int tpbpf_tracefs_set_root(const char *dir);
+/* The tracefs root in use, found (or mounted) on first call; NULL on error. */
+const char *tpbpf_tracefs_root(void);
+
+/*
+ * A category or event name is accepted only if it is 1-255 characters of
+ * [A-Za-z0-9_.-] and is not "." or "..": nothing else ever reaches a path.
+ */
+bool tpbpf_tracepoint_name_valid(const char *s);
+
+/* Split "cat:name", "cat/name" or ("cat", "name") into two valid parts. */
+int tpbpf_tracepoint_parse(const char *spec, char *category, size_t cat_len,
+			   char *name, size_t name_len);
+
+/* Event ID of CATEGORY/NAME from tracefs, or -ENOENT (detail names it). */
+int tpbpf_tracepoint_id(const char *category, const char *name);
+
+/* All events as sorted "category:name" strings; free with tpbpf_strv_free. */
+int tpbpf_tracepoint_list(char ***names, size_t *count);
+void tpbpf_strv_free(char **v, size_t count);
+
+/* ---- tracepoint record formats (tracefs "format" files) ------------------- */
+
+enum tpbpf_field_kind {
+	TPBPF_FIELD_INT,	/* integer of size 1, 2, 4 or 8 */
+	TPBPF_FIELD_CHAR_ARRAY,	/* char name[N]: text */
+	TPBPF_FIELD_ARRAY,	/* other fixed-size array */
+	TPBPF_FIELD_POINTER,	/* a pointer value (printed as hex) */
+	TPBPF_FIELD_USER_STRING,/* const char * argument of a syscall */
+	TPBPF_FIELD_DATA_LOC,	/* __data_loc: u32 (len << 16 | offset from record) */
+	TPBPF_FIELD_REL_LOC,	/* __rel_loc: u32 (len << 16 | offset from field end) */
+	TPBPF_FIELD_OTHER,	/* anything else, shown as bytes */
+};
+
+struct tpbpf_field {
+	char *type;		/* as tracefs prints it, e.g. "const char *" */
+	char *name;
+	unsigned int offset;
+	unsigned int size;
+	bool is_signed;
+	bool is_common;		/* common_type, common_pid, ... */
+	enum tpbpf_field_kind kind;
+	unsigned int array_len;	/* elements of a fixed array, else 0 */
+	bool dyn_is_string;	/* __data_loc/__rel_loc char[] */
+};
+
+struct tpbpf_format {
+	char *name;		/* event name ("name:" line) */
+	int id;			/* "ID:" line */
+	unsigned int nr_fields;
+	struct tpbpf_field *fields;
+	unsigned int fixed_size;	/* end of the last fixed field */
+};
+
+/* Parse the text of a format file. Errors name the line that is wrong. */
+int tpbpf_format_parse(const char *text, size_t len, struct tpbpf_format *out);
+/* Read and parse CATEGORY/NAME's format from tracefs. */
+int tpbpf_format_read(const char *category, const char *name,
+		      struct tpbpf_format *out);
+void tpbpf_format_free(struct tpbpf_format *fmt);
+const struct tpbpf_field *tpbpf_format_field(const struct tpbpf_format *fmt,
+					     const char *name);
+
+/* ---- objects, programs, maps -------------------------------------------- */
+
+struct tpbpf_object;
+struct tpbpf_program;
+struct tpbpf_map;
+
+enum tpbpf_prog_kind {
+	TPBPF_PROG_TRACEPOINT,		/* tracepoint/CAT/NAME, tp/CAT/NAME */
+	TPBPF_PROG_RAW_TRACEPOINT,	/* raw_tracepoint/NAME, raw_tp/NAME */
+	TPBPF_PROG_RAW_TRACEPOINT_WRITABLE, /* raw_tracepoint.w/, raw_tp.w/ */
+};
+
+/* Read an object file (or memory image). Nothing is sent to the kernel. */
+int tpbpf_object_open_file(const char *path, struct tpbpf_object **out);
+int tpbpf_object_open_mem(const void *data, size_t size, const char *name,
+			  struct tpbpf_object **out);
+
+/* Value of the load-time constant TPBPF_CONST(NAME) in the programs. */
+int tpbpf_object_set_const(struct tpbpf_object *obj, const char *name,
+			   uint64_t value);
+/* Keep every verifier log, not only those of rejected programs. */
+void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep);
+
+/* Create maps, relocate, and load every program (BPF_PROG_LOAD). */
+int tpbpf_object_load(struct tpbpf_object *obj);
+/* Attach every program to the target its section names. */
+int tpbpf_object_attach(struct tpbpf_object *obj);
+/* Detach, close every fd; obj may be NULL. */
+void tpbpf_object_close(struct tpbpf_object *obj);
+
+const char *tpbpf_object_name(const struct tpbpf_object *obj);
+const char *tpbpf_object_license(const struct tpbpf_object *obj);
+size_t tpbpf_object_program_count(const struct tpbpf_object *obj);
+struct tpbpf_program *tpbpf_object_program(const struct tpbpf_object *obj,
+					   size_t i);
+struct tpbpf_program *tpbpf_object_find_program(const struct tpbpf_object *obj,
+						const char *name);
+size_t tpbpf_object_map_count(const struct tpbpf_object *obj);
+struct tpbpf_map *tpbpf_object_map(const struct tpbpf_object *obj, size_t i);
+struct tpbpf_map *tpbpf_object_find_map(const struct tpbpf_object *obj,
+					const char *name);
+
+const char *tpbpf_program_name(const struct tpbpf_program *prog);
+const char *tpbpf_program_section(const struct tpbpf_program *prog);
+enum tpbpf_prog_kind tpbpf_program_kind(const struct tpbpf_program *prog);
+/* "CAT/NAME" or "NAME" from the section; "" when the section names none. */
+const char *tpbpf_program_target(const struct tpbpf_program *prog);
+int tpbpf_program_fd(const struct tpbpf_program *prog);
+/* Instructions as they are (relocated once the object is loaded). */
+const void *tpbpf_program_insns(const struct tpbpf_program *prog,
+				size_t *count);
+/* Verifier log of the last load ("" if none was kept). */
+const char *tpbpf_program_verifier_log(const struct tpbpf_program *prog);
+/* Skip this program in tpbpf_object_attach (attach it yourself). */
+void tpbpf_program_set_autoattach(struct tpbpf_program *prog, bool on);
+
+/* Attach to one more tracepoint; a program may be attached to many. */
+int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
+				    const char *category, const char *name);
+int tpbpf_program_attach_raw_tracepoint(struct tpbpf_program *prog,
+					const char *name);
+/* Attach as the section says, or to TARGET ("CAT/NAME" or raw "NAME"). */
+int tpbpf_program_attach(struct tpbpf_program *prog, const char *target);
+/* Number of attachments this program holds. */
+size_t tpbpf_program_attach_count(const struct tpbpf_program *prog);
+
+const char *tpbpf_map_name(const struct tpbpf_map *map);
+int tpbpf_map_fd(const struct tpbpf_map *map);
+uint32_t tpbpf_map_type(const struct tpbpf_map *map);
+uint32_t tpbpf_map_key_size(const struct tpbpf_map *map);
+uint32_t tpbpf_map_value_size(const struct tpbpf_map *map);
+uint32_t tpbpf_map_max_entries(const struct tpbpf_map *map);
+bool tpbpf_map_is_percpu(const struct tpbpf_map *map);
+/* True for maps made from .data/.rodata/.bss. */
+bool tpbpf_map_is_global_data(const struct tpbpf_map *map);
+
+/*
+ * Map element access. For per-CPU maps VALUE holds one value per possible
+ * CPU, each rounded up to 8 bytes: tpbpf_map_value_buf_size() gives the size.
+ */
+size_t tpbpf_map_value_buf_size(const struct tpbpf_map *map);
+int tpbpf_map_lookup(const struct tpbpf_map *map, const void *key, void *value);
+int tpbpf_map_update(const struct tpbpf_map *map, const void *key,
+		     const void *value, uint64_t flags);
+int tpbpf_map_delete(const struct tpbpf_map *map, const void *key);
+/* KEY NULL: first key. Returns -ENOENT after the last one. */
+int tpbpf_map_next_key(const struct tpbpf_map *map, const void *key,
+		       void *next_key);
+
+/* Number of possible CPUs (/sys/devices/system/cpu/possible). */
+int tpbpf_num_possible_cpus(void);
+
+/* ---- perf event ring reader (BPF_MAP_TYPE_PERF_EVENT_ARRAY) ------------- */
+
+struct tpbpf_perf_reader;
+
+/* One record that the program sent with bpf_perf_event_output(). */
+typedef void (*tpbpf_sample_fn)(void *ctx, int cpu, const void *data,
+				uint32_t size);
+/* The kernel dropped LOST records on CPU because its ring was full. */
+typedef void (*tpbpf_lost_fn)(void *ctx, int cpu, uint64_t lost);
+
+struct tpbpf_perf_reader_opts {
+	unsigned int pages_per_cpu;	/* power of two; 0 means 64 */
+	unsigned int wakeup_events;	/* wake the reader every N records; 0 means 1 */
+	tpbpf_sample_fn on_sample;
+	tpbpf_lost_fn on_lost;		/* may be NULL */
+	void *ctx;
+};
+
+/* Open one ring per possible CPU and store its fd in MAP_FD's slot. */
+int tpbpf_perf_reader_new(int map_fd, const struct tpbpf_perf_reader_opts *opts,
+			  struct tpbpf_perf_reader **out);
+/* Wait up to TIMEOUT_MS for records and handle them: records handled. */
+int tpbpf_perf_reader_poll(struct tpbpf_perf_reader *r, int timeout_ms);
+/* Handle everything in every ring now, without waiting. */
+int tpbpf_perf_reader_drain(struct tpbpf_perf_reader *r);
+/* Records the kernel reported lost so far, over all CPUs. */
+uint64_t tpbpf_perf_reader_lost(const struct tpbpf_perf_reader *r);
+void tpbpf_perf_reader_free(struct tpbpf_perf_reader *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TPBPF_H */

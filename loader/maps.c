@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Step 2 of the load path: create the object's maps with BPF_MAP_CREATE,
+ * and fill the global data maps with their sections' initial contents.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "object.h"
+#include "sys_bpf.h"
+
+/* Once the kernel refused a map name, stop sending names (before 4.15). */
+static bool map_names_refused;
+
+static bool is_percpu_type(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+/* A kernel object name: at most 15 of [A-Za-z0-9_.], the rest dropped. */
+static void kernel_name(const char *obj_name, const char *name, char out[16])
+{
+	char full[256];
+	size_t n = 0;
+
+	/* ".bss" alone says little in a listing: prefix the object's name. */
+	if (name[0] == '.')
+		snprintf(full, sizeof(full), "%.8s%s", obj_name, name);
+	else
+		snprintf(full, sizeof(full), "%s", name);
+	for (const char *p = full; *p && n < 15; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '.')
+			out[n++] = *p;
+	out[n] = '\0';
+}
+
+/*
+ * Before 5.11 the kernel charges BPF memory to RLIMIT_MEMLOCK, and the
+ * default of 64 KiB fails even small maps with EPERM. Raise it once, when
+ * that happens, rather than on every run.
+ */
+static int raise_memlock(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (setrlimit(RLIMIT_MEMLOCK, &r)) {
+		tpbpf_log("setrlimit(RLIMIT_MEMLOCK, infinity): %s", strerror(errno));
+		return -errno;
+	}
+	tpbpf_log("setrlimit(RLIMIT_MEMLOCK, infinity): ok");
+	return 0;
+}
+
+static int explain_map_error(const struct tpbpf_map *m, int err)
+{
+	switch (-err) {
+	case EPERM:
+		return tpbpf_err(EPERM, "map %s: BPF_MAP_CREATE: not permitted: run as root (CAP_BPF, or CAP_SYS_ADMIN before 5.8); before 5.11 the kernel also charges maps to RLIMIT_MEMLOCK: raise it with ulimit -l unlimited",
+				 m->name);
+	case EINVAL:
+		return tpbpf_err(EINVAL, "map %s: BPF_MAP_CREATE: invalid definition (type %u, key_size %u, value_size %u, max_entries %u, flags 0x%x), or a map type this kernel does not have",
+				 m->name, m->type, m->key_size, m->value_size,
+				 m->max_entries, m->flags);
+	case E2BIG:
+	case ENOMEM:
+		return tpbpf_err(-err, "map %s: BPF_MAP_CREATE: %s: the map is too large (key_size %u, value_size %u, max_entries %u)",
+				 m->name, strerror(-err), m->key_size, m->value_size,
+				 m->max_entries);
+	default:
+		return tpbpf_err(-err, "map %s: BPF_MAP_CREATE: %s", m->name, strerror(-err));
+	}
+}
+
+static int create_map(struct tpbpf_object *obj, struct tpbpf_map *m)
+{
+	struct tpbpf_map_create_args a = { 0 };
+	char name[16];
+	int fd;
+
+	a.type = m->type;
+	a.key_size = m->key_size;
+	a.value_size = m->value_size;
+	a.max_entries = m->max_entries;
+	a.flags = m->flags;
+	a.numa_node = m->numa_node;
+	/* A perf event array with 0 entries gets one slot per possible CPU. */
+	if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && m->max_entries == 0) {
+		int cpus = tpbpf_num_possible_cpus();
+
+		if (cpus < 0)
+			return tpbpf_err_prefix(-cpus, "map %s: ", m->name);
+		a.max_entries = m->max_entries = (uint32_t)cpus;
+		if (!a.key_size)
+			a.key_size = m->key_size = sizeof(uint32_t);
+		if (!a.value_size)
+			a.value_size = m->value_size = sizeof(uint32_t);
+	}
+	kernel_name(obj->name, m->name, name);
+	a.name = map_names_refused ? NULL : name;
+
+	fd = tpbpf_sys_map_create(&a);
+	if (fd == -EINVAL && a.name && a.name[0]) {
+		/* Kernels before 4.15 have no map names: try once without. */
+		a.name = NULL;
+		fd = tpbpf_sys_map_create(&a);
+		if (fd >= 0) {
+			tpbpf_log("this kernel refuses map names; creating maps without them");
+			map_names_refused = true;
+		}
+	}
+	if (fd == -EPERM && geteuid() == 0 && raise_memlock() == 0)
+		fd = tpbpf_sys_map_create(&a);
+	if (fd < 0)
+		return explain_map_error(m, fd);
+	m->fd = fd;
+	return 0;
+}
+
+/* Copy a global data section into its map; freeze .rodata. */
+static int fill_data_map(struct tpbpf_object *obj, struct tpbpf_map *m)
+{
+	struct obj_section *s = &obj->secs[m->sec_idx];
+	uint32_t zero = 0;
+	int err;
+
+	if (m->origin == MAP_FROM_BSS || !s->data)
+		return 0;	/* a new array map is already zeroed */
+	tpbpf_log("bpf(BPF_MAP_UPDATE_ELEM, map %s, key 0, %zu bytes of %s)",
+		  m->name, s->size, s->name);
+	err = tpbpf_sys_map_update(m->fd, &zero, s->data, BPF_ANY);
+	if (err)
+		return tpbpf_err(-err, "map %s: cannot write the initial contents of %s: %s",
+				 m->name, s->name, strerror(-err));
+	if (m->origin == MAP_FROM_RODATA) {
+		err = tpbpf_sys_map_freeze(m->fd);
+		/* Before 5.2 there is no freeze; BPF_F_RDONLY_PROG still holds. */
+		if (err && err != -EINVAL)
+			return tpbpf_err(-err, "map %s: BPF_MAP_FREEZE: %s", m->name,
+					 strerror(-err));
+	}
+	return 0;
+}
+
+int obj_create_maps(struct tpbpf_object *obj)
+{
+	for (size_t i = 0; i < obj->nr_maps; i++) {
+		struct tpbpf_map *m = &obj->maps[i];
+		int err;
+
+		err = create_map(obj, m);
+		if (!err && m->origin != MAP_FROM_DEF)
+			err = fill_data_map(obj, m);
+		if (err) {
+			if (m->origin != MAP_FROM_DEF && err == -EINVAL)
+				tpbpf_err_prefix(EINVAL, "global data (%s) needs kernel 5.2 or newer: ",
+						 m->name);
+			obj_close_maps(obj);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void obj_close_maps(struct tpbpf_object *obj)
+{
+	for (size_t i = 0; i < obj->nr_maps; i++) {
+		if (obj->maps[i].fd >= 0)
+			close(obj->maps[i].fd);
+		obj->maps[i].fd = -1;
+	}
+}
+
+/* ---- the public map API ------------------------------------------------- */
+
+const char *tpbpf_map_name(const struct tpbpf_map *map) { return map->name; }
+int tpbpf_map_fd(const struct tpbpf_map *map) { return map->fd; }
+uint32_t tpbpf_map_type(const struct tpbpf_map *map) { return map->type; }
+uint32_t tpbpf_map_key_size(const struct tpbpf_map *map) { return map->key_size; }
+uint32_t tpbpf_map_value_size(const struct tpbpf_map *map) { return map->value_size; }
+uint32_t tpbpf_map_max_entries(const struct tpbpf_map *map) { return map->max_entries; }
+bool tpbpf_map_is_percpu(const struct tpbpf_map *map) { return is_percpu_type(map->type); }
+bool tpbpf_map_is_global_data(const struct tpbpf_map *map) { return map->origin != MAP_FROM_DEF; }
+
+size_t tpbpf_map_value_buf_size(const struct tpbpf_map *map)
+{
+	int cpus;
+
+	if (!is_percpu_type(map->type))
+		return map->value_size;
+	cpus = tpbpf_num_possible_cpus();
+	return (size_t)(cpus > 0 ? cpus : 1) * ((map->value_size + 7) & ~7u);
+}
+
+static int map_op_result(const struct tpbpf_map *map, const char *op, int ret)
+{
+	if (ret < 0 && ret != -ENOENT)
+		return tpbpf_err(-ret, "map %s: %s: %s", map->name, op, strerror(-ret));
+	if (ret == -ENOENT)
+		return tpbpf_err(ENOENT, "map %s: %s: no such key", map->name, op);
+	return ret;
+}
+
+int tpbpf_map_lookup(const struct tpbpf_map *map, const void *key, void *value)
+{
+	return map_op_result(map, "lookup", tpbpf_sys_map_lookup(map->fd, key, value));
+}
+
+int tpbpf_map_update(const struct tpbpf_map *map, const void *key,
+		     const void *value, uint64_t flags)
+{
+	return map_op_result(map, "update",
+			     tpbpf_sys_map_update(map->fd, key, value, flags));
+}
+
+int tpbpf_map_delete(const struct tpbpf_map *map, const void *key)
+{
+	return map_op_result(map, "delete", tpbpf_sys_map_delete(map->fd, key));
+}
+
+int tpbpf_map_next_key(const struct tpbpf_map *map, const void *key,
+		       void *next_key)
+{
+	return map_op_result(map, "next key",
+			     tpbpf_sys_map_next_key(map->fd, key, next_key));
+}

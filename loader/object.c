@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The object API: open (step 1), load (steps 2-4), attach (step 5) and
+ * close (step 7), each calling the file that does the step.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "object.h"
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int tpbpf_object_open_mem(const void *data, size_t size, const char *name,
+			  struct tpbpf_object **out)
+{
+	struct tpbpf_object *obj;
+	int err;
+
+	*out = NULL;
+	obj = calloc(1, sizeof(*obj));
+	if (!obj)
+		return tpbpf_err(ENOMEM, "out of memory");
+	obj->name = tpbpf_strdup(name && name[0] ? name : "object");
+	if (!obj->name) {
+		free(obj);
+		return -ENOMEM;
+	}
+	err = obj_read_elf(obj, data, size);
+	if (err) {
+		tpbpf_object_close(obj);
+		return err;
+	}
+	*out = obj;
+	return 0;
+}
+
+int tpbpf_object_open_file(const char *path, struct tpbpf_object **out)
+{
+	char *data;
+	size_t len;
+	int err;
+
+	*out = NULL;
+	err = tpbpf_read_file(path, &data, &len);
+	if (err)
+		return err;
+	err = tpbpf_object_open_mem(data, len, base_name(path), out);
+	free(data);
+	return err;
+}
+
+int tpbpf_object_set_const(struct tpbpf_object *obj, const char *name,
+			   uint64_t value)
+{
+	struct const_value *c;
+
+	for (size_t i = 0; i < obj->nr_consts; i++) {
+		if (strcmp(obj->consts[i].name, name) == 0) {
+			obj->consts[i].value = value;
+			return 0;
+		}
+	}
+	c = realloc(obj->consts, (obj->nr_consts + 1) * sizeof(*c));
+	if (!c)
+		return tpbpf_err(ENOMEM, "out of memory");
+	obj->consts = c;
+	c[obj->nr_consts].name = tpbpf_strdup(name);
+	if (!c[obj->nr_consts].name)
+		return -ENOMEM;
+	c[obj->nr_consts++].value = value;
+	return 0;
+}
+
+void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep)
+{
+	obj->keep_logs = keep;
+}
+
+static void unload(struct tpbpf_object *obj)
+{
+	for (size_t i = 0; i < obj->nr_progs; i++) {
+		struct tpbpf_program *p = &obj->progs[i];
+
+		obj_detach_program(p);
+		if (p->fd >= 0)
+			close(p->fd);
+		p->fd = -1;
+	}
+	obj_close_maps(obj);
+	obj->loaded = false;
+}
+
+int tpbpf_object_load(struct tpbpf_object *obj)
+{
+	int err;
+
+	if (obj->loaded)
+		return tpbpf_err(EBUSY, "%s is already loaded", obj->name);
+	err = obj_create_maps(obj);
+	if (err)
+		return err;
+	for (size_t i = 0; i < obj->nr_progs; i++) {
+		struct tpbpf_program *p = &obj->progs[i];
+
+		err = obj_relocate_program(obj, p);
+		if (!err)
+			err = obj_load_program(obj, p);
+		if (err) {
+			unload(obj);
+			return err;
+		}
+	}
+	obj->loaded = true;
+	return 0;
+}
+
+int tpbpf_object_attach(struct tpbpf_object *obj)
+{
+	for (size_t i = 0; i < obj->nr_progs; i++) {
+		struct tpbpf_program *p = &obj->progs[i];
+		int err;
+
+		if (!p->autoattach)
+			continue;
+		err = tpbpf_program_attach(p, NULL);
+		if (err) {
+			/* All or nothing: undo what was attached before. */
+			for (size_t j = 0; j <= i; j++)
+				obj_detach_program(&obj->progs[j]);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void tpbpf_object_close(struct tpbpf_object *obj)
+{
+	if (!obj)
+		return;
+	unload(obj);
+	for (size_t i = 0; i < obj->nr_progs; i++) {
+		struct tpbpf_program *p = &obj->progs[i];
+
+		free(p->name);
+		free(p->section);
+		free(p->target);
+		free(p->insns);
+		free(p->log);
+	}
+	for (size_t i = 0; i < obj->nr_maps; i++)
+		free(obj->maps[i].name);
+	for (size_t i = 0; i < obj->nr_secs; i++) {
+		free(obj->secs[i].name);
+		free(obj->secs[i].data);
+		free(obj->secs[i].relocs);
+	}
+	for (size_t i = 0; i < obj->nr_syms; i++)
+		free(obj->syms[i].name);
+	for (size_t i = 0; i < obj->nr_consts; i++)
+		free(obj->consts[i].name);
+	obj_const_cache_free(obj);
+	free(obj->consts);
+	free(obj->progs);
+	free(obj->maps);
+	free(obj->secs);
+	free(obj->syms);
+	free(obj->name);
+	free(obj);
+}
+
+/* ---- accessors ------------------------------------------------------------ */
+
+const char *tpbpf_object_name(const struct tpbpf_object *obj) { return obj->name; }
+const char *tpbpf_object_license(const struct tpbpf_object *obj) { return obj->license; }
+size_t tpbpf_object_program_count(const struct tpbpf_object *obj) { return obj->nr_progs; }
+size_t tpbpf_object_map_count(const struct tpbpf_object *obj) { return obj->nr_maps; }
+
+struct tpbpf_program *tpbpf_object_program(const struct tpbpf_object *obj, size_t i)
+{
+	return i < obj->nr_progs ? &obj->progs[i] : NULL;
+}
+
+struct tpbpf_map *tpbpf_object_map(const struct tpbpf_object *obj, size_t i)
+{
+	return i < obj->nr_maps ? &obj->maps[i] : NULL;
+}
+
+struct tpbpf_program *tpbpf_object_find_program(const struct tpbpf_object *obj,
+						const char *name)
+{
+	for (size_t i = 0; i < obj->nr_progs; i++)
+		if (strcmp(obj->progs[i].name, name) == 0)
+			return &obj->progs[i];
+	return NULL;
+}
+
+struct tpbpf_map *tpbpf_object_find_map(const struct tpbpf_object *obj,
+					const char *name)
+{
+	for (size_t i = 0; i < obj->nr_maps; i++)
+		if (strcmp(obj->maps[i].name, name) == 0)
+			return &obj->maps[i];
+	return NULL;
+}
+
+const char *tpbpf_program_name(const struct tpbpf_program *prog) { return prog->name; }
+const char *tpbpf_program_section(const struct tpbpf_program *prog) { return prog->section; }
+enum tpbpf_prog_kind tpbpf_program_kind(const struct tpbpf_program *prog) { return prog->kind; }
+const char *tpbpf_program_target(const struct tpbpf_program *prog) { return prog->target; }
+int tpbpf_program_fd(const struct tpbpf_program *prog) { return prog->fd; }
+
+const void *tpbpf_program_insns(const struct tpbpf_program *prog, size_t *count)
+{
+	*count = prog->insn_cnt;
+	return prog->insns;
+}
+
+const char *tpbpf_program_verifier_log(const struct tpbpf_program *prog)
+{
+	return prog->log ? prog->log : "";
+}
+
+void tpbpf_program_set_autoattach(struct tpbpf_program *prog, bool on)
+{
+	prog->autoattach = on;
+}

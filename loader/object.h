@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The in-memory model of a BPF object file, shared by the steps of the load
+ * path: elf_reader.c fills it, maps.c creates its maps, relocate.c patches
+ * its programs, prog_load.c loads them and attach.c attaches them.
+ */
+#ifndef TPBPF_OBJECT_H
+#define TPBPF_OBJECT_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tpbpf.h"
+
+/* Prefix of the undefined symbols that name load-time constants. */
+#define TPBPF_CONST_PREFIX "tpbpf."
+
+struct obj_symbol {
+	char *name;
+	uint64_t value;		/* st_value: offset within its section */
+	uint64_t size;
+	uint16_t shndx;		/* section index, SHN_UNDEF for extern */
+	uint8_t type;		/* STT_* */
+	uint8_t bind;		/* STB_* */
+};
+
+struct obj_reloc {
+	uint64_t offset;	/* byte offset in the relocated section */
+	uint32_t sym;		/* index into obj->syms */
+	uint32_t type;		/* R_BPF_* */
+};
+
+enum sec_role {
+	SEC_OTHER,		/* ignored: debug info, BTF, symbol tables... */
+	SEC_PROGRAM,		/* executable section that holds programs */
+	SEC_TEXT,		/* .text: sub-programs called by programs */
+	SEC_MAPS,		/* legacy "maps": struct bpf_map_def array */
+	SEC_DATA,		/* .data*, .rodata*, .bss*: global data */
+};
+
+struct obj_section {
+	char *name;
+	enum sec_role role;
+	uint32_t type;		/* SHT_* */
+	uint64_t flags;		/* SHF_* */
+	void *data;		/* copy of the contents (NULL for SHT_NOBITS) */
+	size_t size;
+	struct obj_reloc *relocs;	/* relocations that apply to it */
+	size_t nr_relocs;
+	int map_idx;		/* SEC_DATA: its map in obj->maps, else -1 */
+};
+
+enum map_origin { MAP_FROM_DEF, MAP_FROM_DATA, MAP_FROM_RODATA, MAP_FROM_BSS };
+
+struct tpbpf_map {
+	struct tpbpf_object *obj;
+	char *name;
+	enum map_origin origin;
+	uint32_t type, key_size, value_size, max_entries, flags, numa_node;
+	size_t sec_idx;		/* "maps" or the data section */
+	uint64_t sec_off;	/* offset of its definition in "maps" */
+	int fd;
+};
+
+/* One attachment: the fd that holds it, and its perf event if it has one. */
+struct attachment {
+	int fd;			/* BPF link, raw tracepoint or perf event fd */
+	int perf_fd;		/* perf event under a BPF link, else -1 */
+};
+
+struct tpbpf_program {
+	struct tpbpf_object *obj;
+	char *name;		/* function symbol */
+	char *section;
+	char *target;		/* CAT/NAME or NAME from the section, or "" */
+	enum tpbpf_prog_kind kind;
+	uint32_t bpf_type;	/* BPF_PROG_TYPE_* */
+	size_t sec_idx;
+	size_t sec_insn_off;	/* first instruction within the section */
+	size_t sec_insn_cnt;
+	struct bpf_insn *insns;	/* own copy; relocation appends sub-programs */
+	size_t insn_cnt;
+	size_t nr_subprogs;	/* .text functions appended by relocation */
+	int fd;
+	char *log;		/* verifier log kept from the last load */
+	bool autoattach;
+	struct attachment *links;
+	size_t nr_links;
+};
+
+struct const_value {
+	char *name;
+	uint64_t value;
+};
+
+struct tpbpf_object {
+	char *name;
+	char license[128];
+	uint32_t kern_version;
+	struct obj_section *secs;	/* indexed by ELF section index */
+	size_t nr_secs;
+	struct obj_symbol *syms;	/* indexed by ELF symbol index */
+	size_t nr_syms;
+	size_t text_idx;		/* .text section index, 0 if none */
+	size_t maps_idx;		/* "maps" section index, 0 if none */
+	struct tpbpf_program *progs;
+	size_t nr_progs;
+	struct tpbpf_map *maps;
+	size_t nr_maps;
+	struct const_value *consts;
+	size_t nr_consts;
+	struct format_cache *formats;	/* load_constants.c */
+	bool keep_logs;
+	bool loaded;
+};
+
+/* Step 1 (elf_reader.c): parse an ELF image into OBJ. */
+int obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size);
+/* Step 2 (maps.c): create every map; close them again. */
+int obj_create_maps(struct tpbpf_object *obj);
+void obj_close_maps(struct tpbpf_object *obj);
+/* Step 3 (relocate.c): relocate one program (maps must have fds). */
+int obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
+/* Load-time constants (load_constants.c). */
+int obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value);
+/* Formats read while resolving constants, kept until the object closes. */
+void obj_const_cache_free(struct tpbpf_object *obj);
+/* Step 4 (prog_load.c): BPF_PROG_LOAD with the verifier log. */
+int obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
+/* Step 5 (attach.c): close every attachment of a program. */
+void obj_detach_program(struct tpbpf_program *prog);
+
+/* Section name -> program kind; false if it is not a program section. */
+bool prog_kind_from_section(const char *sec, enum tpbpf_prog_kind *kind,
+			    uint32_t *bpf_type, const char **target);
+
+#endif

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Step 4 of the load path: BPF_PROG_LOAD, with the verifier's log.
+ *
+ * A program is first loaded without a log (the verifier is faster without
+ * one). If the kernel refuses it, it is loaded again with a log, grown
+ * until the whole log fits, so the caller can show why.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "object.h"
+#include "sys_bpf.h"
+
+#define LOG_START_SIZE (256u * 1024)
+/* Kernels before 5.2 refuse logs over 16 MiB - 1 (UINT_MAX >> 8). */
+#define LOG_MAX_SIZE ((1u << 24) - 1)
+
+/* Once the kernel refused a program name, stop sending names (before 4.15). */
+static bool prog_names_refused;
+
+static void prog_kernel_name(const char *name, char out[16])
+{
+	size_t n = 0;
+
+	for (const char *p = name; *p && n < 15; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '.')
+			out[n++] = *p;
+	out[n] = '\0';
+}
+
+/* Load with a log of growing size; keeps the log in PROG. */
+static int load_with_log(struct tpbpf_program *prog,
+			 struct tpbpf_prog_load_args *a)
+{
+	uint32_t size = LOG_START_SIZE;
+	int fd;
+
+	for (;;) {
+		char *buf = malloc(size);
+
+		if (!buf)
+			return tpbpf_err(ENOMEM, "out of memory for the verifier log");
+		buf[0] = '\0';
+		a->log_level = 1;
+		a->log_buf = buf;
+		a->log_size = size;
+		fd = tpbpf_sys_prog_load(a);
+		/* ENOSPC: the log did not fit (the program may be fine). */
+		if (fd == -ENOSPC && size < LOG_MAX_SIZE) {
+			free(buf);
+			size = size > LOG_MAX_SIZE / 4 ? LOG_MAX_SIZE : size * 4;
+			tpbpf_log("verifier log did not fit; retrying with %u bytes", size);
+			continue;
+		}
+		free(prog->log);
+		prog->log = buf;
+		return fd;
+	}
+}
+
+/* The verifier's reason: the last log line before its statistics. */
+static const char *log_reason(const char *log, char *buf, size_t len)
+{
+	const char *end = log + strlen(log), *start;
+
+	for (;;) {
+		while (end > log && (end[-1] == '\n' || end[-1] == ' '))
+			end--;
+		start = end;
+		while (start > log && start[-1] != '\n')
+			start--;
+		if (start == log || (strncmp(start, "processed ", 10) != 0 &&
+				     strncmp(start, "verification time", 17) != 0 &&
+				     strncmp(start, "stack depth", 11) != 0))
+			break;
+		end = start;
+	}
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
+	return buf;
+}
+
+static int explain_load_error(struct tpbpf_program *prog, int err)
+{
+	char line[256];
+
+	switch (-err) {
+	case EPERM:
+		return tpbpf_err(EPERM, "program %s: BPF_PROG_LOAD: not permitted: run as root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN before 5.8)",
+				 prog->name);
+	case EACCES:
+	case EINVAL:
+		if (prog->log && prog->log[0])
+			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
+					 prog->name, prog->section,
+					 log_reason(prog->log, line, sizeof(line)));
+		return tpbpf_err(-err, "program %s (section %s): BPF_PROG_LOAD: %s (the kernel gave no log: is the program type %u supported here?)",
+				 prog->name, prog->section, strerror(-err), prog->bpf_type);
+	case E2BIG:
+		return tpbpf_err(E2BIG, "program %s: BPF_PROG_LOAD: too large (%zu instructions) or an attribute this kernel does not know",
+				 prog->name, prog->insn_cnt);
+	default:
+		return tpbpf_err(-err, "program %s: BPF_PROG_LOAD: %s", prog->name,
+				 strerror(-err));
+	}
+}
+
+int obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
+{
+	struct tpbpf_prog_load_args a = { 0 };
+	char name[16];
+	int fd;
+
+	prog_kernel_name(prog->name, name);
+	a.type = prog->bpf_type;
+	a.insns = prog->insns;
+	a.insn_cnt = (uint32_t)prog->insn_cnt;
+	a.license = obj->license;
+	a.name = prog_names_refused ? NULL : name;
+
+	free(prog->log);
+	prog->log = NULL;
+	if (obj->keep_logs)
+		fd = load_with_log(prog, &a);
+	else
+		fd = tpbpf_sys_prog_load(&a);
+
+	if (fd == -EINVAL && a.name) {
+		/* Kernels before 4.15 take no program names: try once without. */
+		a.name = NULL;
+		fd = obj->keep_logs ? load_with_log(prog, &a) : tpbpf_sys_prog_load(&a);
+		if (fd >= 0) {
+			tpbpf_log("this kernel refuses program names; loading without them");
+			prog_names_refused = true;
+		} else {
+			a.name = name;
+		}
+	}
+	if (fd < 0 && !obj->keep_logs && fd != -EPERM)
+		fd = load_with_log(prog, &a);
+	if (fd < 0)
+		return explain_load_error(prog, fd);
+	prog->fd = fd;
+	return 0;
+}

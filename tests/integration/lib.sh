@@ -1,0 +1,84 @@
+# Sourced by every tests/integration/test_*.sh. A test is a shell function;
+# run_test runs it in a subshell with a fresh scratch directory ($T) and
+# prints one line: PASS name, FAIL name: why, or SKIP name: why.
+#   fail "why"   ends the test as failed
+#   skip "why"   ends the test as skipped
+# Root tests also check that no BPF program or map they created is left
+# in the kernel when they end.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TPBPF=$ROOT/build/tpbpf
+HELPERS=$ROOT/build/tests/helpers
+TEST_BPF=$ROOT/build/tests/bpf
+SUITE=$(basename "$0" .sh)
+SUITE=${SUITE#test_}
+
+fail() { echo "$*" > "$T/.why"; exit 1; }
+skip() { echo "$*" > "$T/.why"; exit 77; }
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Object IDs (programs and maps) the kernel holds right now.
+kernel_bpf_ids() { "$HELPERS/bpf_ids" 2>/dev/null | sort; }
+
+# Wait until FILE contains PATTERN (grep -E), at most SECS seconds.
+wait_for() { # file pattern secs
+	local i
+	for ((i = 0; i < ${3:-10} * 20; i++)); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Start tpbpf in the background (stdout $T/out, stderr $T/err) and wait for
+# its "attached" line; sets TPBPF_PID.
+start_tpbpf() {
+	"$TPBPF" "$@" > "$T/out" 2> "$T/err" &
+	TPBPF_PID=$!
+	if ! wait_for "$T/err" 'attached|error' 15; then
+		kill -KILL $TPBPF_PID 2>/dev/null
+		fail "tpbpf $* did not report attached; stderr: $(head -c 300 "$T/err")"
+	fi
+	grep -q 'error' "$T/err" && fail "tpbpf $* failed: $(head -c 500 "$T/err")"
+	return 0
+}
+
+# Stop it with SIGINT and wait; sets TPBPF_RC.
+stop_tpbpf() {
+	kill -INT "$TPBPF_PID" 2>/dev/null
+	wait "$TPBPF_PID"
+	TPBPF_RC=$?
+}
+
+run_test() { # name function [root]
+	local name=$1 fn=$2 need=${3:-} rc why before after left
+	if [ "$need" = root ] && ! is_root; then
+		echo "SKIP $SUITE/$name: needs root"
+		return
+	fi
+	T=$(mktemp -d /tmp/tpbpf-test.XXXXXX)
+	[ "$need" = root ] && before=$(kernel_bpf_ids)
+	( cd "$T" && "$fn" ) > "$T/.log" 2>&1
+	rc=$?
+	why=$(cat "$T/.why" 2>/dev/null)
+	if [ "$need" = root ] && [ $rc -eq 0 ]; then
+		# Objects are freed after their last fd is closed, a little later.
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			after=$(kernel_bpf_ids)
+			left=$(comm -13 <(echo "$before") <(echo "$after"))
+			[ -z "$left" ] && break
+			sleep 0.2
+		done
+		if [ -n "$left" ]; then
+			rc=1
+			why="left in the kernel after the test: $(echo $left)"
+		fi
+	fi
+	case $rc in
+	0) echo "PASS $SUITE/$name" ;;
+	77) echo "SKIP $SUITE/$name: $why" ;;
+	*) echo "FAIL $SUITE/$name: ${why:-exit status $rc}"
+	   tail -n 15 "$T/.log" 2>/dev/null | sed 's/^/    | /' ;;
+	esac
+	rm -rf "$T"
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs the test suites and prints one closing line: N passed, N failed, N skipped.
+#   tests/run.sh              unit tests (plain and ASan+UBSan), then integration
+#   tests/run.sh unit         only unit tests
+#   tests/run.sh integration  only integration tests (root; skipped otherwise)
+# Every test prints one line: "PASS name", "FAIL name: why" or "SKIP name: why".
+set -u
+cd "$(dirname "$0")/.."
+what=${1:-all}
+out=$(mktemp); trap 'rm -f "$out"' EXIT
+
+# cmocka speaks TAP when asked; turn its lines into PASS/FAIL/SKIP.
+run_unit() { # binary label
+	local bin=$1 label=$2 rc
+	CMOCKA_MESSAGE_OUTPUT=TAP ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		"$bin" > "$out.tap" 2>&1
+	rc=$?
+	awk -v l="$label" '
+		/^not ok/ { sub(/^not ok [0-9]+ - /, ""); print "FAIL " l ":" $0; n++; next }
+		/^ok .*# SKIP/ { sub(/^ok [0-9]+ - /, ""); print "SKIP " l ":" $0; n++; next }
+		/^ok/ { sub(/^ok [0-9]+ - /, ""); print "PASS " l ":" $0; n++; next }
+		/^# / && !/^# ok - / { print "    " $0 }
+		END { if (n == 0) print "FAIL " l ": ran no test" }' "$out.tap"
+	# A sanitizer report or a crash makes the binary fail even if TAP said ok.
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out.tap"; then
+		echo "FAIL $label: exit status $rc"
+		grep -E 'ERROR|runtime error|SUMMARY' "$out.tap" | head -5 | sed 's/^/    /'
+	fi
+	rm -f "$out.tap"
+}
+
+{
+if [ "$what" = all ] || [ "$what" = unit ]; then
+	for b in build/tests/unit/test_*; do
+		[ -x "$b" ] && run_unit "$b" "unit/$(basename "$b")"
+	done
+	for b in build/tests/unit-san/test_*; do
+		[ -x "$b" ] && run_unit "$b" "asan/$(basename "$b")"
+	done
+fi
+if [ "$what" = all ] || [ "$what" = integration ]; then
+	for t in tests/integration/test_*.sh; do
+		bash "$t"
+	done
+fi
+} 2>&1 | tee "$out"
+
+pass=$(grep -c '^PASS' "$out")
+fail=$(grep -c '^FAIL' "$out")
+skip=$(grep -c '^SKIP' "$out")
+echo
+if [ "$fail" -gt 0 ]; then
+	echo "failed tests:"
+	grep '^FAIL' "$out" | sed 's/^/  /'
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

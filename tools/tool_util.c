@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* Errors, numbers, and the Ctrl-C-aware wait that every subcommand uses. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tool.h"
+
+volatile sig_atomic_t stop_requested;
+
+static void verror(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "tpbpf: %s: ", kind);
+	vfprintf(stderr, fmt, ap);
+}
+
+int tool_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror("error", fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAIL;
+}
+
+int tool_lib_error(int err, const char *fmt, ...)
+{
+	const char *detail = tpbpf_error_detail();
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror("error", fmt, ap);
+	va_end(ap);
+	if (detail[0])
+		fprintf(stderr, ": %s\n", detail);
+	else
+		fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
+	return EXIT_FAIL;
+}
+
+int tool_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror("usage error", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see: tpbpf %s%s--help)\n", cmd ? cmd : "", cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+bool parse_uint(const char *cmd, const char *opt, const char *arg,
+		unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	if (!arg || arg[0] < '0' || arg[0] > '9')
+		goto bad;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || v > max)
+		goto bad;
+	*out = v;
+	return true;
+bad:
+	tool_usage_error(cmd, "%s wants a whole number from 0 to %lu, not '%s'", opt,
+			 max, arg ? arg : "");
+	return false;
+}
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void install_stop_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a signal must cut a blocking wait short. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void block_stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int run_until_stop(unsigned long duration_s, poll_fn poll, void *ctx)
+{
+	double end = now_s() + (double)duration_s;
+
+	while (!stop_requested) {
+		int timeout_ms = 100;
+		double left = end - now_s();
+
+		if (duration_s) {
+			if (left <= 0)
+				break;
+			if (left * 1000 < timeout_ms)
+				timeout_ms = (int)(left * 1000) + 1;
+		}
+		if (poll) {
+			int ret = poll(ctx, timeout_ms);
+
+			if (ret < 0 && ret != -EINTR)
+				return ret;
+		} else {
+			struct timespec ts = { 0, (long)timeout_ms * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	return 0;
+}
