@@ -80,7 +80,11 @@ $(B)/gen/embedded_list.h: Makefile $(PROG_SRCS)
 	@mkdir -p $(@D)
 	@{ for s in $(PROG_SRCS); do n=$$(basename $$s .bpf.c); echo "EMBEDDED($$n)"; done; } > $@
 
-$(B)/obj/tools/embedded.o: $(B)/gen/embedded_list.h
+$(B)/gen/syscall_names.h: scripts/gen_syscall_names.sh
+	@mkdir -p $(@D)
+	sh $< "$(CC)" > $@
+
+$(TOOL_OBJS): $(B)/gen/embedded_list.h $(B)/gen/syscall_names.h
 $(B)/obj/embedded.o: $(B)/gen/embedded.S
 	@mkdir -p $(@D)
 	$(CC) -c $< -o $@

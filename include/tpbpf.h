@@ -126,6 +126,8 @@ void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep);
 int tpbpf_object_load(struct tpbpf_object *obj);
 /* Attach every program to the target its section names. */
 int tpbpf_object_attach(struct tpbpf_object *obj);
+/* Detach every program; they stay loaded and their maps readable. */
+void tpbpf_object_detach(struct tpbpf_object *obj);
 /* Detach, close every fd; obj may be NULL. */
 void tpbpf_object_close(struct tpbpf_object *obj);
 
@@ -187,6 +189,15 @@ int tpbpf_map_delete(const struct tpbpf_map *map, const void *key);
 /* KEY NULL: first key. Returns -ENOENT after the last one. */
 int tpbpf_map_next_key(const struct tpbpf_map *map, const void *key,
 		       void *next_key);
+
+/*
+ * Kernel run-time statistics (5.8+): while the returned fd is open the
+ * kernel counts each program's runs and time (BPF_ENABLE_STATS).
+ */
+int tpbpf_enable_stats(void);
+/* Runs and total run time so far of a loaded program. */
+int tpbpf_program_stats(const struct tpbpf_program *prog, uint64_t *run_cnt,
+			uint64_t *run_time_ns);
 
 /* Number of possible CPUs (/sys/devices/system/cpu/possible). */
 int tpbpf_num_possible_cpus(void);

@@ -133,12 +133,17 @@ int tpbpf_object_attach(struct tpbpf_object *obj)
 		err = tpbpf_program_attach(p, NULL);
 		if (err) {
 			/* All or nothing: undo what was attached before. */
-			for (size_t j = 0; j <= i; j++)
-				obj_detach_program(&obj->progs[j]);
+			tpbpf_object_detach(obj);
 			return err;
 		}
 	}
 	return 0;
+}
+
+void tpbpf_object_detach(struct tpbpf_object *obj)
+{
+	for (size_t i = 0; i < obj->nr_progs; i++)
+		obj_detach_program(&obj->progs[i]);
 }
 
 void tpbpf_object_close(struct tpbpf_object *obj)

@@ -19,6 +19,12 @@ static const struct command commands[] = {
 	{ "format", cmd_format, "show a tracepoint's ID and fields; --header prints a C struct" },
 	{ "tracepoint", cmd_tracepoint, "attach to any tracepoint and print its events decoded" },
 	{ "load", cmd_load, "load a BPF object, attach its programs, dump its maps" },
+	{ "raw-tracepoint", cmd_raw_tracepoint, "count hits of a raw tracepoint (BPF_RAW_TRACEPOINT_OPEN)" },
+	{ "opensnoop", cmd_opensnoop, "files opened: PID, COMM, FD, ERR, PATH" },
+	{ "cswitch", cmd_cswitch, "context switches (sched:sched_switch); --top N per pid" },
+	{ "netdev", cmd_netdev, "packets queued and received per device (one program, two tracepoints)" },
+	{ "syscount", cmd_syscount, "system calls counted per syscall (classic or --raw)" },
+	{ "syslat", cmd_syslat, "time spent per system call, as log2 histograms" },
 };
 
 static void usage(FILE *f)
@@ -27,7 +33,7 @@ static void usage(FILE *f)
 		"Load eBPF programs onto tracepoints with raw bpf(2) and perf_event_open(2).\n\n"
 		"commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\noptions:\n"
 		"  -v, --verbose     print each step of the load path (bpf() calls, relocations, tracefs reads)\n"
 		"  --tracefs DIR     use DIR as the tracefs root\n"

@@ -46,10 +46,81 @@ void print_verifier_logs(FILE *f, const struct tpbpf_object *obj, bool all);
 /* Embedded BPF objects built from progs/NAME.bpf.c. */
 int embedded_object_open(const char *name, struct tpbpf_object **out);
 
+/* ---- options every tracing tool takes (session.c) ---------------------- */
+
+struct common_opts {
+	unsigned long duration;		/* -d SECS, 0: until Ctrl-C */
+	unsigned long pid;		/* -p PID, 0: every process */
+	unsigned long ring_pages;	/* --ring-pages N per CPU */
+	bool json;			/* --json: one JSON object per line */
+	bool stats;			/* --stats: kernel run-time statistics */
+};
+
+#define COMMON_OPTS_HELP \
+	"  -d, --duration SECS  run for SECS seconds (default: until Ctrl-C or SIGTERM)\n" \
+	"  -p, --pid PID        only this process (filtered in the kernel)\n" \
+	"  --json               one JSON object per line\n" \
+	"  --stats              print each program's runs and average run time at the end\n" \
+	"  --ring-pages N       perf ring pages per CPU (power of two, default 64)\n"
+#define COMMON_LONG_OPTS \
+	{ "duration", required_argument, NULL, 'd' }, \
+	{ "pid", required_argument, NULL, 'p' }, \
+	{ "json", no_argument, NULL, 0x100 }, \
+	{ "stats", no_argument, NULL, 0x101 }, \
+	{ "ring-pages", required_argument, NULL, 0x102 }
+#define COMMON_SHORT_OPTS "d:p:"
+
+/* 1: C was a common option (stored in O); 0: not one; -1: bad (printed). */
+int common_opt(const char *cmd, int c, const char *arg, struct common_opts *o);
+
+/*
+ * A running tool: its object loaded and attached, its perf ring reader, and
+ * the counts that its summary reports.
+ */
+struct session {
+	const char *cmd;
+	struct common_opts opts;
+	struct tpbpf_object *obj;
+	struct tpbpf_perf_reader *reader;
+	int stats_fd;
+	unsigned long long events;	/* records handed to the tool */
+	bool attached;
+};
+
+/* Open embedded object NAME; sets TPBPF_CONST(target_pid) from -p. */
+int session_open(struct session *s, const char *cmd, const char *name,
+		 const struct common_opts *opts);
+/* Load and attach every program (by section); errors printed. */
+int session_load_attach(struct session *s);
+/* Read the perf event array MAP into ON_SAMPLE (ctx CTX). */
+int session_read_events(struct session *s, const char *map, tpbpf_sample_fn on_sample,
+			void *ctx);
+/* Run until -d, Ctrl-C/SIGTERM, or session_stop(); then drain the rings. */
+int session_run(struct session *s);
+/* Ask the run loop to end (e.g. -c COUNT reached). */
+void session_stop(void);
+/* Lost: the kernel's PERF_RECORD_LOST plus outputs the program could not send. */
+unsigned long long session_lost(struct session *s);
+/* Print --stats, the summary line, detach and close. Returns RC. */
+int session_close(struct session *s, int rc);
+
+/* ---- output (output.c) --------------------------------------------------- */
+
+/* Text with non-printable bytes escaped (\n, \x1b, ...), at most LEN bytes. */
+void print_escaped(FILE *f, const char *s, size_t len);
+/* A JSON string literal (quotes included), at most LEN bytes, valid UTF-8. */
+void print_json_string(FILE *f, const char *s, size_t len);
+
 /* Subcommands: each gets argv from its own name on. */
 int cmd_list(int argc, char **argv);
 int cmd_format(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_tracepoint(int argc, char **argv);
+int cmd_raw_tracepoint(int argc, char **argv);
+int cmd_opensnoop(int argc, char **argv);
+int cmd_cswitch(int argc, char **argv);
+int cmd_netdev(int argc, char **argv);
+int cmd_syscount(int argc, char **argv);
+int cmd_syslat(int argc, char **argv);
 
 #endif

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every tracing tool does around its own logic: common options, open
+ * its embedded object, load and attach it, read its perf ring, run until
+ * the duration ends or a signal comes, drain, report, tear down.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+int common_opt(const char *cmd, int c, const char *arg, struct common_opts *o)
+{
+	switch (c) {
+	case 'd':
+		return parse_uint(cmd, "-d", arg, 365UL * 24 * 3600, &o->duration) ? 1 : -1;
+	case 'p':
+		if (!parse_uint(cmd, "-p", arg, 0x7fffffffUL, &o->pid))
+			return -1;
+		if (o->pid == 0) {
+			tool_usage_error(cmd, "-p wants a process ID greater than 0");
+			return -1;
+		}
+		return 1;
+	case 0x100:
+		o->json = true;
+		return 1;
+	case 0x101:
+		o->stats = true;
+		return 1;
+	case 0x102:
+		if (!parse_uint(cmd, "--ring-pages", arg, 1UL << 16, &o->ring_pages))
+			return -1;
+		if (o->ring_pages == 0 || (o->ring_pages & (o->ring_pages - 1))) {
+			tool_usage_error(cmd, "--ring-pages wants a power of two, not %lu", o->ring_pages);
+			return -1;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int session_open(struct session *s, const char *cmd, const char *name,
+		 const struct common_opts *opts)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->cmd = cmd;
+	s->opts = *opts;
+	s->stats_fd = -1;
+	if (opts->pid && kill((pid_t)opts->pid, 0) && errno == ESRCH)
+		return tool_error("%s: no process with pid %lu", cmd, opts->pid);
+	err = embedded_object_open(name, &s->obj);
+	if (err)
+		return tool_lib_error(err, "%s: reading the built-in program %s", cmd, name);
+	/* Programs filter on it in the kernel; 0 means every process. */
+	err = tpbpf_object_set_const(s->obj, "target_pid", opts->pid);
+	if (err)
+		return tool_lib_error(err, "%s", cmd);
+	return 0;
+}
+
+int session_load_attach(struct session *s)
+{
+	size_t links = 0;
+	int err;
+
+	install_stop_handlers();
+	if (s->opts.stats) {
+		s->stats_fd = tpbpf_enable_stats();
+		if (s->stats_fd < 0)
+			return tool_lib_error(s->stats_fd, "%s: --stats", s->cmd);
+	}
+	err = tpbpf_object_load(s->obj);
+	if (err) {
+		print_verifier_logs(stderr, s->obj, false);
+		return tool_lib_error(err, "%s", s->cmd);
+	}
+	err = tpbpf_object_attach(s->obj);
+	if (err)
+		return tool_lib_error(err, "%s", s->cmd);
+	for (size_t i = 0; i < tpbpf_object_program_count(s->obj); i++)
+		links += tpbpf_program_attach_count(tpbpf_object_program(s->obj, i));
+	s->attached = true;
+	fprintf(stderr, "tpbpf: %s: attached %zu program%s to %zu tracepoint%s%s\n",
+		s->cmd, tpbpf_object_program_count(s->obj),
+		tpbpf_object_program_count(s->obj) == 1 ? "" : "s", links,
+		links == 1 ? "" : "s", s->opts.duration ? "" : "; Ctrl-C to stop");
+	return 0;
+}
+
+int session_read_events(struct session *s, const char *map_name,
+			tpbpf_sample_fn on_sample, void *ctx)
+{
+	struct tpbpf_perf_reader_opts ro = { 0 };
+	struct tpbpf_map *map = tpbpf_object_find_map(s->obj, map_name);
+	int err;
+
+	if (!map)
+		return tool_error("%s: the program has no map %s", s->cmd, map_name);
+	ro.pages_per_cpu = (unsigned int)s->opts.ring_pages;
+	/* Wake up for batches; the run loop's timeout brings the rest. */
+	ro.wakeup_events = 16;
+	ro.on_sample = on_sample;
+	ro.ctx = ctx;
+	err = tpbpf_perf_reader_new(tpbpf_map_fd(map), &ro, &s->reader);
+	if (err)
+		return tool_lib_error(err, "%s: perf ring", s->cmd);
+	return 0;
+}
+
+static int poll_reader(void *ctx, int timeout_ms)
+{
+	struct session *s = ctx;
+	int n = tpbpf_perf_reader_poll(s->reader, timeout_ms);
+
+	fflush(stdout);
+	return n < 0 ? n : 0;
+}
+
+void session_stop(void)
+{
+	stop_requested = 1;
+}
+
+int session_run(struct session *s)
+{
+	int err = run_until_stop(s->opts.duration, s->reader ? poll_reader : NULL, s);
+
+	if (err)
+		return tool_lib_error(err, "%s: reading events", s->cmd);
+	return 0;
+}
+
+/* The program counts outputs that failed (ring full) in a per-CPU "drops". */
+static unsigned long long program_drops(struct session *s)
+{
+	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "drops");
+	unsigned long long sum = 0;
+	uint32_t key = 0;
+	uint64_t *vals;
+	int cpus = tpbpf_num_possible_cpus();
+
+	if (!m || cpus <= 0 || tpbpf_map_value_size(m) != sizeof(uint64_t))
+		return 0;
+	vals = calloc((size_t)cpus, sizeof(*vals));
+	if (vals && tpbpf_map_lookup(m, &key, vals) == 0)
+		for (int i = 0; i < cpus; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+unsigned long long session_lost(struct session *s)
+{
+	return (s->reader ? tpbpf_perf_reader_lost(s->reader) : 0) + program_drops(s);
+}
+
+static void print_stats(struct session *s)
+{
+	for (size_t i = 0; i < tpbpf_object_program_count(s->obj); i++) {
+		struct tpbpf_program *p = tpbpf_object_program(s->obj, i);
+		uint64_t runs = 0, ns = 0;
+
+		if (tpbpf_program_stats(p, &runs, &ns))
+			continue;
+		fprintf(stderr, "tpbpf: %s: stats: program %s: %llu runs, %llu ns total, %.1f ns per run\n",
+			s->cmd, tpbpf_program_name(p), (unsigned long long)runs,
+			(unsigned long long)ns, runs ? (double)ns / (double)runs : 0.0);
+	}
+}
+
+int session_close(struct session *s, int rc)
+{
+	/* A second Ctrl-C must not cut the teardown short. */
+	block_stop_signals();
+	if (s->attached) {
+		/* Detach first, then drain: nothing can arrive after the count. */
+		tpbpf_object_detach(s->obj);
+		if (s->reader)
+			tpbpf_perf_reader_drain(s->reader);
+		fflush(stdout);
+		if (s->stats_fd >= 0)
+			print_stats(s);
+		if (s->reader)
+			fprintf(stderr, "tpbpf: %s: %llu events, %llu lost\n", s->cmd,
+				s->events, session_lost(s));
+	}
+	tpbpf_perf_reader_free(s->reader);
+	tpbpf_object_close(s->obj);
+	if (s->stats_fd >= 0)
+		close(s->stats_fd);
+	if (s->attached)
+		fprintf(stderr, "tpbpf: %s: detached\n", s->cmd);
+	s->reader = NULL;
+	s->obj = NULL;
+	s->stats_fd = -1;
+	return rc;
+}
