@@ -46,7 +46,7 @@ deps:
 	@scripts/deps.sh
 
 # ---- the library --------------------------------------------------------
-$(B)/obj/%.o: %.c $(wildcard include/*.h loader/*.h tools/*.h)
+$(B)/obj/%.o: %.c $(wildcard include/*.h loader/*.h tools/*.h progs/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itools -I$(B)/gen -c $< -o $@
 
@@ -61,7 +61,7 @@ $(B)/libtpbpf-san.a: $(SAN_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 # ---- BPF objects, embedded into the tpbpf command -----------------------
-$(B)/progs/%.bpf.o: progs/%.bpf.c include/tpbpf_bpf.h
+$(B)/progs/%.bpf.o: progs/%.bpf.c include/tpbpf_bpf.h $(wildcard progs/*.h)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -g -c $< -o $@
 
@@ -101,13 +101,13 @@ $(B)/tests/bpf/%.g.bpf.o: tests/bpf/%.bpf.c include/tpbpf_bpf.h
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -g -c $< -o $@
 
-$(B)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libtpbpf.a
+$(B)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libtpbpf.a $(B)/gen/syscall_names.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libtpbpf.a -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests/unit -I$(B)/gen -o $@ $< $(B)/libtpbpf.a -lcmocka $(LDLIBS)
 
-$(B)/tests/unit-san/%: tests/unit/%.c tests/unit/unit.h $(B)/libtpbpf-san.a
+$(B)/tests/unit-san/%: tests/unit/%.c tests/unit/unit.h $(B)/libtpbpf-san.a $(B)/gen/syscall_names.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(B)/libtpbpf-san.a -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit -I$(B)/gen -o $@ $< $(B)/libtpbpf-san.a -lcmocka $(LDLIBS)
 
 $(B)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)

@@ -21,9 +21,9 @@
 #include <linux/types.h>
 
 #define SEC(name) __attribute__((section(name), used))
-#ifndef __always_inline
+/* linux/stddef.h may define it as plain inline: insist. */
+#undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
-#endif
 #ifndef __noinline
 #define __noinline __attribute__((noinline))
 #endif

@@ -66,9 +66,8 @@ int session_open(struct session *s, const char *cmd, const char *name,
 	return 0;
 }
 
-int session_load_attach(struct session *s)
+int session_load(struct session *s)
 {
-	size_t links = 0;
 	int err;
 
 	install_stop_handlers();
@@ -82,17 +81,36 @@ int session_load_attach(struct session *s)
 		print_verifier_logs(stderr, s->obj, false);
 		return tool_lib_error(err, "%s", s->cmd);
 	}
+	/* From here on close() must detach, even if attaching fails half-way. */
+	s->attached = true;
+	return 0;
+}
+
+int session_attach(struct session *s)
+{
+	size_t links = 0, progs = 0;
+	int err;
+
 	err = tpbpf_object_attach(s->obj);
 	if (err)
 		return tool_lib_error(err, "%s", s->cmd);
-	for (size_t i = 0; i < tpbpf_object_program_count(s->obj); i++)
-		links += tpbpf_program_attach_count(tpbpf_object_program(s->obj, i));
-	s->attached = true;
+	for (size_t i = 0; i < tpbpf_object_program_count(s->obj); i++) {
+		size_t n = tpbpf_program_attach_count(tpbpf_object_program(s->obj, i));
+
+		links += n;
+		progs += n > 0;
+	}
 	fprintf(stderr, "tpbpf: %s: attached %zu program%s to %zu tracepoint%s%s\n",
-		s->cmd, tpbpf_object_program_count(s->obj),
-		tpbpf_object_program_count(s->obj) == 1 ? "" : "s", links,
+		s->cmd, progs, progs == 1 ? "" : "s", links,
 		links == 1 ? "" : "s", s->opts.duration ? "" : "; Ctrl-C to stop");
 	return 0;
+}
+
+int session_load_attach(struct session *s)
+{
+	int err = session_load(s);
+
+	return err ? err : session_attach(s);
 }
 
 int session_read_events(struct session *s, const char *map_name,

@@ -90,7 +90,15 @@ struct session {
 /* Open embedded object NAME; sets TPBPF_CONST(target_pid) from -p. */
 int session_open(struct session *s, const char *cmd, const char *name,
 		 const struct common_opts *opts);
-/* Load and attach every program (by section); errors printed. */
+/* Load every program (BPF_PROG_LOAD); errors printed. */
+int session_load(struct session *s);
+/*
+ * Attach the programs left to autoattach, then say on stderr how many
+ * programs and tracepoints are attached: call it after attaching any
+ * program yourself, since tests wait for that line.
+ */
+int session_attach(struct session *s);
+/* session_load() then session_attach(). */
 int session_load_attach(struct session *s);
 /* Read the perf event array MAP into ON_SAMPLE (ctx CTX). */
 int session_read_events(struct session *s, const char *map, tpbpf_sample_fn on_sample,

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * netdev: packets queued for transmission (net:net_dev_queue) and received
+ * (net:netif_receive_skb), with the device name, length and current task.
+ *
+ * One program, attached to both tracepoints; the attach cookie
+ * (TP_EVENT_ID) says which one fired. Every field is read at an offset the
+ * loader takes from the running kernel's format files.
+ *
+ * Per packet: one record through "events". With TPBPF_CONST(summary) set,
+ * packets and bytes are counted per (device, direction) in "totals" instead.
+ */
+#include "tpbpf_bpf.h"
+
+#include "netdev.h"
+
+struct bpf_map_def SEC("maps") events = {
+	.type = BPF_MAP_TYPE_PERF_EVENT_ARRAY,
+	.key_size = sizeof(__u32),
+	.value_size = sizeof(__u32),
+	.max_entries = 0,
+};
+
+struct bpf_map_def SEC("maps") drops = {
+	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
+	.key_size = sizeof(__u32),
+	.value_size = sizeof(__u64),
+	.max_entries = 1,
+};
+
+struct bpf_map_def SEC("maps") totals = {
+	.type = BPF_MAP_TYPE_HASH,
+	.key_size = sizeof(struct netdev_key),
+	.value_size = sizeof(struct netdev_totals),
+	.max_entries = 1024,
+};
+
+/*
+ * Copy the __data_loc (or __rel_loc) string whose u32 locator is at
+ * LOC_OFF into DEV. A __data_loc locator is (length << 16 | offset from the
+ * record's start); a __rel_loc one counts the offset from the locator's end.
+ */
+static __always_inline void read_dev_name(void *ctx, unsigned long loc_off,
+					  unsigned long rel_loc, char *dev)
+{
+	unsigned long start;
+	__u32 loc = 0;
+
+	if (bpf_probe_read(&loc, sizeof(loc), (char *)ctx + loc_off))
+		return;
+	start = loc & 0xffff;
+	if (rel_loc)
+		start += loc_off + sizeof(loc);
+	/* The length (loc >> 16) counts the NUL; the buffer bounds it anyway. */
+	bpf_probe_read_str(dev, NETDEV_IFNAMSIZ, (char *)ctx + start);
+}
+
+static __always_inline void count(const struct netdev_key *key, __u32 len)
+{
+	struct netdev_totals zero = { 0 }, *t;
+
+	t = bpf_map_lookup_elem(&totals, key);
+	if (!t) {
+		/* NOEXIST: another CPU may have created it meanwhile; fine. */
+		bpf_map_update_elem(&totals, key, &zero, BPF_NOEXIST);
+		t = bpf_map_lookup_elem(&totals, key);
+		if (!t)
+			return;
+	}
+	__sync_fetch_and_add(&t->packets, 1);
+	__sync_fetch_and_add(&t->bytes, len);
+}
+
+SEC("tracepoint")
+int netdev(void *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	__u32 target = TPBPF_CONST(target_pid);
+	__u64 id = TP_EVENT_ID(ctx);
+	struct netdev_event ev;
+
+	if (target && tgid != target)
+		return 0;
+	__builtin_memset(&ev, 0, sizeof(ev));
+	/* Each event through its own constants, though both share one class. */
+	if (id == TP_ID(net, net_dev_queue)) {
+		ev.dir = NETDEV_TX;
+		TP_READ_FIELD(&ev.len, ctx, net, net_dev_queue, len);
+		read_dev_name(ctx, TP_FIELD_OFF(net, net_dev_queue, name),
+			      TPBPF_CONST(tx_name_rel_loc), ev.dev);
+	} else if (id == TP_ID(net, netif_receive_skb)) {
+		ev.dir = NETDEV_RX;
+		TP_READ_FIELD(&ev.len, ctx, net, netif_receive_skb, len);
+		read_dev_name(ctx, TP_FIELD_OFF(net, netif_receive_skb, name),
+			      TPBPF_CONST(rx_name_rel_loc), ev.dev);
+	} else {
+		return 0;
+	}
+
+	if (TPBPF_CONST(summary)) {
+		struct netdev_key key;
+
+		__builtin_memset(&key, 0, sizeof(key));
+		__builtin_memcpy(key.dev, ev.dev, NETDEV_IFNAMSIZ);
+		key.dir = ev.dir;
+		count(&key, ev.len);
+		return 0;
+	}
+
+	ev.ts_ns = bpf_ktime_get_ns();
+	ev.cpu = bpf_get_smp_processor_id();
+	ev.pid = tgid;
+	ev.tid = (__u32)pid_tgid;
+	bpf_get_current_comm(ev.comm, sizeof(ev.comm));
+	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &ev, sizeof(ev))) {
+		__u32 zero = 0;
+		__u64 *n = bpf_map_lookup_elem(&drops, &zero);
+
+		if (n)
+			__sync_fetch_and_add(n, 1);
+	}
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
