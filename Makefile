@@ -124,6 +124,10 @@ unit: $(TEST_DEPS)
 integration: $(TEST_DEPS)
 	@tests/run.sh integration
 
+# Fuzzing (make fuzz) and benchmarks (make bench) live in their own files.
+-include tests/fuzz/fuzz.mk
+-include bench/bench.mk
+
 # ---- install ----------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include

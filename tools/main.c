@@ -25,6 +25,9 @@ static const struct command commands[] = {
 	{ "netdev", cmd_netdev, "packets queued and received per device (one program, two tracepoints)" },
 	{ "syscount", cmd_syscount, "system calls counted per syscall (classic or --raw)" },
 	{ "syslat", cmd_syslat, "time spent per system call, as log2 histograms" },
+	{ "inspect", cmd_inspect, "what the loader will do with an object, without loading it" },
+	{ "new", cmd_new, "write a ready-to-build project for one tracepoint" },
+	{ "features", cmd_features, "what this kernel supports, and the fallback tpbpf uses" },
 };
 
 static void usage(FILE *f)

@@ -130,5 +130,8 @@ int cmd_cswitch(int argc, char **argv);
 int cmd_netdev(int argc, char **argv);
 int cmd_syscount(int argc, char **argv);
 int cmd_syslat(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_new(int argc, char **argv);
+int cmd_features(int argc, char **argv);
 
 #endif
