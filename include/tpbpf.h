@@ -57,6 +57,57 @@ int tpbpf_tracepoint_id(const char *category, const char *name);
 int tpbpf_tracepoint_list(char ***names, size_t *count);
 void tpbpf_strv_free(char **v, size_t count);
 
+/* ---- feature probes --------------------------------------------------------- */
+
+/*
+ * What the running kernel can do, found by a tiny real load or syscall the
+ * first time a choice depends on it. TPBPF_FORCE_ABSENT=name,name (or "all")
+ * in the environment makes features with a fallback answer "absent".
+ */
+enum tpbpf_feature {
+	TPBPF_FEAT_TRACEPOINT,
+	TPBPF_FEAT_RAW_TRACEPOINT,
+	TPBPF_FEAT_RAW_TRACEPOINT_WRITABLE,
+	TPBPF_FEAT_PROG_NAME,
+	TPBPF_FEAT_MAP_NAME,
+	TPBPF_FEAT_PROBE_READ_STR,
+	TPBPF_FEAT_PROBE_READ_KERNEL,
+	TPBPF_FEAT_PROBE_READ_USER,
+	TPBPF_FEAT_PROBE_READ_KERNEL_STR,
+	TPBPF_FEAT_PROBE_READ_USER_STR,
+	TPBPF_FEAT_GLOBAL_DATA,
+	TPBPF_FEAT_BPF_CALLS,
+	TPBPF_FEAT_ENABLE_STATS,
+	TPBPF_FEAT_MEMCG,
+	TPBPF_FEAT_PERF_LINK,
+	TPBPF_FEAT_COUNT
+};
+
+/* 1 present, 0 absent (or forced absent), negative if it cannot be told. */
+int tpbpf_feature_present(enum tpbpf_feature f);
+bool tpbpf_feature_probed(enum tpbpf_feature f);
+bool tpbpf_feature_forced(enum tpbpf_feature f);
+void tpbpf_feature_force_absent(enum tpbpf_feature f, bool absent);
+/* Record what a real operation showed, so no probe has to ask again. */
+void tpbpf_feature_set(enum tpbpf_feature f, bool present);
+const char *tpbpf_feature_name(enum tpbpf_feature f);
+const char *tpbpf_feature_description(enum tpbpf_feature f);
+/* The first mainline kernel version that has it. */
+const char *tpbpf_feature_kernel(enum tpbpf_feature f);
+/* What tpbpf does when it is absent; NULL when nothing can replace it. */
+const char *tpbpf_feature_fallback(enum tpbpf_feature f);
+
+/* ---- kernel struct offsets (load-time constant KERNEL_OFF) --------------- */
+
+/*
+ * Where offsets of kernel struct fields come from, in this order: a file of
+ * "struct.field offset" lines (tpbpf offsets --from-headers DIR writes one),
+ * then /sys/kernel/btf/vmlinux when it exists.
+ */
+int tpbpf_set_kernel_offsets_file(const char *path);
+/* Offset of FIELD in struct STRUCT of the running kernel. */
+int tpbpf_kernel_offset(const char *st, const char *field, uint64_t *offset);
+
 /* ---- tracepoint record formats (tracefs "format" files) ------------------- */
 
 enum tpbpf_field_kind {
@@ -230,6 +281,89 @@ int tpbpf_perf_reader_drain(struct tpbpf_perf_reader *r);
 /* Records the kernel reported lost so far, over all CPUs. */
 uint64_t tpbpf_perf_reader_lost(const struct tpbpf_perf_reader *r);
 void tpbpf_perf_reader_free(struct tpbpf_perf_reader *r);
+
+/* ---- inspect: what loading an object would do, without loading it ------ */
+/*
+ * (loader/inspect.c) Nothing here calls bpf(); load-time constants are
+ * resolved from tracefs when it is readable, else reported unresolved.
+ */
+
+/* A kernel version, comparable with <: TPBPF_KVER(4, 17). */
+#define TPBPF_KVER(major, minor) \
+	((unsigned int)(major) << 16 | (unsigned int)(minor) << 8)
+
+enum tpbpf_reloc_kind {
+	TPBPF_RELOC_MAP_FD,	/* ld_imm64 of a SEC("maps") map: its fd */
+	TPBPF_RELOC_MAP_VALUE,	/* ld_imm64 of global data: map fd + offset */
+	TPBPF_RELOC_CALL,	/* call of a .text function (bpf-to-bpf) */
+	TPBPF_RELOC_CONST,	/* ld_imm64 of a load-time constant */
+	TPBPF_RELOC_INVALID,	/* one the loader refuses: detail says why */
+};
+
+struct tpbpf_reloc_info {
+	const struct tpbpf_program *prog;
+	size_t insn;		/* instruction in the relocated program */
+	const char *section;	/* section the instruction comes from */
+	size_t sec_insn;	/* its index in that section */
+	enum tpbpf_reloc_kind kind;
+	const char *symbol;	/* "" for a relative call with no ELF relocation */
+	/* map name, .text function, or the constant as "TP_ID sched:sched_switch" */
+	const char *target;
+	/* MAP_VALUE: offset; CALL: callee's first instruction; CONST: value */
+	uint64_t value;
+	int err;		/* CONST unresolved or INVALID: negative errno */
+	const char *detail;	/* why, when err */
+};
+typedef int (*tpbpf_reloc_fn)(void *ctx, const struct tpbpf_reloc_info *r);
+
+/* Every relocation of every program, in instruction order; FN's nonzero return stops. */
+int tpbpf_object_describe_relocs(struct tpbpf_object *obj, tpbpf_reloc_fn fn,
+				 void *ctx);
+
+struct tpbpf_subprog_info {
+	const struct tpbpf_program *prog;
+	const char *name;	/* .text function */
+	size_t insn;		/* where it lands in the program */
+	size_t insn_cnt;
+};
+typedef int (*tpbpf_subprog_fn)(void *ctx, const struct tpbpf_subprog_info *s);
+
+/* The .text functions PROG pulls in (FN may be NULL); returns its instruction count once relocated. */
+int tpbpf_program_describe_subprogs(struct tpbpf_program *prog,
+				    tpbpf_subprog_fn fn, void *ctx);
+
+struct tpbpf_requirement {
+	unsigned int version;	/* TPBPF_KVER(); 0 when unknown */
+	const char *what;	/* "helper bpf_probe_read_str", "map type lru_hash" */
+	const char *why;	/* who needs it and how tpbpf uses it */
+	bool optional;		/* used when present; tpbpf does without before */
+};
+typedef int (*tpbpf_requirement_fn)(void *ctx, const struct tpbpf_requirement *r);
+
+/*
+ * What the object needs from the kernel, each with its reason (FN may be
+ * NULL). Returns the oldest kernel that can run it, as TPBPF_KVER(), from
+ * the requirements that are not optional.
+ */
+int tpbpf_object_requirements(struct tpbpf_object *obj, tpbpf_requirement_fn fn,
+			      void *ctx);
+
+/* Helper (BPF_FUNC_*) and map type (BPF_MAP_TYPE_*) names and first kernels. */
+const char *tpbpf_helper_name(uint32_t id);		/* NULL if unknown */
+unsigned int tpbpf_helper_since(uint32_t id);		/* 0 if unknown */
+const char *tpbpf_map_type_name(uint32_t type);		/* NULL if unknown */
+unsigned int tpbpf_map_type_since(uint32_t type);	/* 0 if unknown */
+/* The map's BPF_F_* creation flags. */
+uint32_t tpbpf_map_flags(const struct tpbpf_map *map);
+
+/*
+ * Relocate PROG in memory as loading would, with made-up map fds
+ * (TPBPF_INSPECT_FD_BASE + map index) and no kernel call; then
+ * tpbpf_program_insns() gives the result. Fails on constants it cannot
+ * resolve. Not for a loaded object.
+ */
+#define TPBPF_INSPECT_FD_BASE 1000
+int tpbpf_program_relocate_preview(struct tpbpf_program *prog);
 
 #ifdef __cplusplus
 }

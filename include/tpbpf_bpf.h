@@ -9,6 +9,7 @@
  *   TP_FIELD_SIZE()          tracefs and writes into the program just before
  *   TP_HAS_FIELD()           it is loaded, so one object fits every kernel's
  *   TP_RECORD_SIZE()         record layout
+ *   KERNEL_OFF()             offset of a field in a kernel struct
  *   TPBPF_CONST()            a constant the loading program sets
  *   TP_EVENT_ID()            which tracepoint ran the program (its TP_ID)
  *
@@ -91,6 +92,8 @@ TPBPF_HELPER(__u64, get_attach_cookie, void *ctx);
 			 "tpbpf.tp_has:" #cat "/" #name "/" #field)
 #define TP_RECORD_SIZE(cat, name) \
 	TPBPF_LOAD_CONST(__tpbpf_rec_##cat##__##name, "tpbpf.tp_rec_size:" #cat "/" #name)
+#define KERNEL_OFF(st, field) \
+	TPBPF_LOAD_CONST(__tpbpf_koff_##st##__##field, "tpbpf.kern_off:" #st "/" #field)
 #define TPBPF_CONST(name) \
 	TPBPF_LOAD_CONST(__tpbpf_const_##name, "tpbpf.const:" #name)
 

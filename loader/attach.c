@@ -21,8 +21,8 @@
 #include "object.h"
 #include "sys_bpf.h"
 
-/* Keep FD (and PERF_FD, or -1) as one attachment; closes both on failure. */
-static int add_link(struct tpbpf_program *prog, int fd, int perf_fd)
+/* Keep the fds of one attachment (-1: none); closes them on failure. */
+static int add_link(struct tpbpf_program *prog, int fd, int perf_fd, int prog_fd)
 {
 	struct attachment *links;
 
@@ -31,10 +31,12 @@ static int add_link(struct tpbpf_program *prog, int fd, int perf_fd)
 		close(fd);
 		if (perf_fd >= 0)
 			close(perf_fd);
+		if (prog_fd >= 0)
+			close(prog_fd);
 		return tpbpf_err(ENOMEM, "out of memory");
 	}
 	prog->links = links;
-	links[prog->nr_links++] = (struct attachment){ fd, perf_fd };
+	links[prog->nr_links++] = (struct attachment){ fd, perf_fd, prog_fd };
 	return 0;
 }
 
@@ -48,7 +50,7 @@ static int explain_set_bpf(const struct tpbpf_program *prog, const char *cat,
 		why = "the program reads past the end of this tracepoint's record (check field offsets), or is not a tracepoint program";
 		break;
 	case EEXIST:
-		why = "the event already has a program and this kernel allows only one per event";
+		why = "this program is already attached to this tracepoint (before 4.x kernels allowed only one program per event)";
 		break;
 	case E2BIG:
 		why = "too many programs are attached to this tracepoint already (the kernel allows 64)";
@@ -63,9 +65,6 @@ static int explain_set_bpf(const struct tpbpf_program *prog, const char *cat,
 			 prog->name, cat, name, why);
 }
 
-/* Set once BPF_LINK_CREATE for perf events was refused (before 5.15). */
-static bool perf_links_refused;
-
 /*
  * Hang the program off the perf event. A BPF link (5.15) carries a cookie,
  * the event ID, which TP_EVENT_ID() reads back: that is how one program on
@@ -74,24 +73,28 @@ static bool perf_links_refused;
  * runs). Older kernels get PERF_EVENT_IOC_SET_BPF, without a cookie.
  * Returns a positive errno on failure.
  */
-static int set_program(struct tpbpf_program *prog, int pfd, int id, int *link_fd)
+static int set_program(int prog_fd, int pfd, int id, int *link_fd)
 {
 	int lfd;
 
 	*link_fd = -1;
-	if (!perf_links_refused) {
-		lfd = tpbpf_sys_link_create_perf(prog->fd, pfd, (uint64_t)id);
+	/* No probe: trying the link is the probe, and costs nothing more. */
+	if (!tpbpf_feature_forced(TPBPF_FEAT_PERF_LINK) &&
+	    (!tpbpf_feature_probed(TPBPF_FEAT_PERF_LINK) ||
+	     tpbpf_feature_present(TPBPF_FEAT_PERF_LINK) == 1)) {
+		lfd = tpbpf_sys_link_create_perf(prog_fd, pfd, (uint64_t)id);
 		if (lfd >= 0) {
+			tpbpf_feature_set(TPBPF_FEAT_PERF_LINK, true);
 			*link_fd = lfd;
 			return 0;
 		}
 		if (lfd != -EINVAL && lfd != -E2BIG)
 			return -lfd;
 		tpbpf_log("no BPF links for perf events here (kernel before 5.15): using PERF_EVENT_IOC_SET_BPF, without cookies");
-		perf_links_refused = true;
+		tpbpf_feature_set(TPBPF_FEAT_PERF_LINK, false);
 	}
-	tpbpf_log("ioctl(%d, PERF_EVENT_IOC_SET_BPF, prog fd %d)", pfd, prog->fd);
-	if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, prog->fd) < 0) {
+	tpbpf_log("ioctl(%d, PERF_EVENT_IOC_SET_BPF, prog fd %d)", pfd, prog_fd);
+	if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0) {
 		tpbpf_log("  -> %s", strerror(errno));
 		return errno;
 	}
@@ -102,7 +105,7 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 				    const char *category, const char *name)
 {
 	struct perf_event_attr attr;
-	int id, pfd, lfd, err;
+	int id, pfd, lfd, err, inst_fd = -1;
 
 	if (prog->fd < 0)
 		return tpbpf_err(EINVAL, "program %s is not loaded", prog->name);
@@ -131,9 +134,19 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 		return tpbpf_err(-pfd, "program %s: perf_event_open on tracepoint %s:%s (id %d): %s",
 				 prog->name, category, name, id, strerror(-pfd));
 	}
-	err = set_program(prog, pfd, id, &lfd);
+	/* TP_EVENT_ID() without cookies: a copy that knows its event. */
+	if (prog->nr_cookie_calls) {
+		inst_fd = obj_load_instance(prog, id);
+		if (inst_fd < 0) {
+			close(pfd);
+			return inst_fd;
+		}
+	}
+	err = set_program(inst_fd >= 0 ? inst_fd : prog->fd, pfd, id, &lfd);
 	if (err) {
 		close(pfd);
+		if (inst_fd >= 0)
+			close(inst_fd);
 		return explain_set_bpf(prog, category, name, err);
 	}
 	tpbpf_log("ioctl(%d, PERF_EVENT_IOC_ENABLE)", pfd);
@@ -141,11 +154,13 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 		err = errno;
 		if (lfd >= 0)
 			close(lfd);
+		if (inst_fd >= 0)
+			close(inst_fd);
 		close(pfd);
 		return tpbpf_err(err, "program %s: enable tracepoint %s:%s: %s",
 				 prog->name, category, name, strerror(err));
 	}
-	return lfd >= 0 ? add_link(prog, lfd, pfd) : add_link(prog, pfd, -1);
+	return lfd >= 0 ? add_link(prog, lfd, pfd, inst_fd) : add_link(prog, pfd, -1, inst_fd);
 }
 
 int tpbpf_program_attach_raw_tracepoint(struct tpbpf_program *prog,
@@ -183,7 +198,7 @@ int tpbpf_program_attach_raw_tracepoint(struct tpbpf_program *prog,
 					 prog->name, name, strerror(-fd));
 		}
 	}
-	return add_link(prog, fd, -1);
+	return add_link(prog, fd, -1, -1);
 }
 
 int tpbpf_program_attach(struct tpbpf_program *prog, const char *target)
@@ -218,6 +233,8 @@ void obj_detach_program(struct tpbpf_program *prog)
 		close(a->fd);
 		if (a->perf_fd >= 0)
 			close(a->perf_fd);
+		if (a->prog_fd >= 0)
+			close(a->prog_fd);
 	}
 	free(prog->links);
 	prog->links = NULL;

@@ -11,6 +11,8 @@
  *   tpbpf.tp_size:CAT/NAME/FIELD     size of FIELD
  *   tpbpf.tp_has:CAT/NAME/FIELD      1 if the event has FIELD, else 0
  *   tpbpf.tp_rec_size:CAT/NAME       size of the record's fixed part
+ *   tpbpf.kern_off:STRUCT/FIELD      offset of FIELD in struct STRUCT of the
+ *                                    running kernel (kernel_offsets.c)
  *   tpbpf.const:NAME                 set by the caller (tpbpf_object_set_const)
  *
  * The values come from tracefs, which every kernel has.
@@ -158,6 +160,8 @@ int obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value
 	}
 
 	n = split_args(colon + 1, buf, sizeof(buf), parts);
+	if (strcmp(family, "kern_off") == 0 && n == 2)
+		return tpbpf_kernel_offset(parts[0], parts[1], value);
 	if (n < 2)
 		return tpbpf_err(EINVAL, "malformed load-time constant: want CATEGORY/NAME[/FIELD]");
 	if (!tpbpf_tracepoint_name_valid(parts[0]) || !tpbpf_tracepoint_name_valid(parts[1]))
@@ -182,6 +186,6 @@ int obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value
 	if ((strcmp(family, "tp_off") == 0 || strcmp(family, "tp_size") == 0 ||
 	     strcmp(family, "tp_has") == 0) && n == 3)
 		return field_const(obj, family, parts, value);
-	return tpbpf_err(EINVAL, "unknown load-time constant family %s (or wrong number of arguments); known: tp_id, tp_off, tp_size, tp_has, tp_rec_size, const",
+	return tpbpf_err(EINVAL, "unknown load-time constant family %s (or wrong number of arguments); known: tp_id, tp_off, tp_size, tp_has, tp_rec_size, kern_off, const",
 			 family);
 }

@@ -13,9 +13,6 @@
 #include "object.h"
 #include "sys_bpf.h"
 
-/* Once the kernel refused a map name, stop sending names (before 4.15). */
-static bool map_names_refused;
-
 static bool is_percpu_type(uint32_t type)
 {
 	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
@@ -42,25 +39,41 @@ static void kernel_name(const char *obj_name, const char *name, char out[16])
 
 /*
  * Before 5.11 the kernel charges BPF memory to RLIMIT_MEMLOCK, and the
- * default of 64 KiB fails even small maps with EPERM. Raise it once, when
- * that happens, rather than on every run.
+ * usual 64 KiB fails even small maps with EPERM. Raise it when the kernel
+ * charges it (and the limit is finite). If raising is refused, carry on:
+ * BPF_MAP_CREATE's EPERM then says what to do.
  */
-static int raise_memlock(void)
-{
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+static bool memlock_raise_failed;
 
+static void raise_memlock_if_charged(void)
+{
+	struct rlimit r;
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	if (getrlimit(RLIMIT_MEMLOCK, &r) == 0 && r.rlim_cur == RLIM_INFINITY)
+		return;
+	if (tpbpf_feature_present(TPBPF_FEAT_MEMCG) != 0)
+		return;	/* charged to the memory cgroup, or unknown: leave it */
+	r.rlim_cur = r.rlim_max = RLIM_INFINITY;
 	if (setrlimit(RLIMIT_MEMLOCK, &r)) {
-		tpbpf_log("setrlimit(RLIMIT_MEMLOCK, infinity): %s", strerror(errno));
-		return -errno;
+		memlock_raise_failed = true;
+		tpbpf_log("setrlimit(RLIMIT_MEMLOCK, unlimited): %s; maps may fail with EPERM",
+			  strerror(errno));
+		return;
 	}
-	tpbpf_log("setrlimit(RLIMIT_MEMLOCK, infinity): ok");
-	return 0;
+	tpbpf_log("setrlimit(RLIMIT_MEMLOCK, unlimited): ok (this kernel charges BPF memory to it)");
 }
 
 static int explain_map_error(const struct tpbpf_map *m, int err)
 {
 	switch (-err) {
 	case EPERM:
+		if (memlock_raise_failed)
+			return tpbpf_err(EPERM, "map %s: BPF_MAP_CREATE: not permitted: this kernel (before 5.11) charges BPF maps to RLIMIT_MEMLOCK and raising it was refused: run as root, or raise it first (ulimit -l unlimited; LimitMEMLOCK=infinity for a service)",
+					 m->name);
 		return tpbpf_err(EPERM, "map %s: BPF_MAP_CREATE: not permitted: run as root (CAP_BPF, or CAP_SYS_ADMIN before 5.8); before 5.11 the kernel also charges maps to RLIMIT_MEMLOCK: raise it with ulimit -l unlimited",
 				 m->name);
 	case EINVAL:
@@ -102,20 +115,22 @@ static int create_map(struct tpbpf_object *obj, struct tpbpf_map *m)
 			a.value_size = m->value_size = sizeof(uint32_t);
 	}
 	kernel_name(obj->name, m->name, name);
-	a.name = map_names_refused ? NULL : name;
+	/* Names are tried without a probe: a refusal (before 4.15) is the probe. */
+	a.name = tpbpf_feature_forced(TPBPF_FEAT_MAP_NAME) ||
+		 (tpbpf_feature_probed(TPBPF_FEAT_MAP_NAME) &&
+		  tpbpf_feature_present(TPBPF_FEAT_MAP_NAME) == 0) ? NULL : name;
 
 	fd = tpbpf_sys_map_create(&a);
 	if (fd == -EINVAL && a.name && a.name[0]) {
-		/* Kernels before 4.15 have no map names: try once without. */
 		a.name = NULL;
 		fd = tpbpf_sys_map_create(&a);
 		if (fd >= 0) {
 			tpbpf_log("this kernel refuses map names; creating maps without them");
-			map_names_refused = true;
+			tpbpf_feature_set(TPBPF_FEAT_MAP_NAME, false);
 		}
+	} else if (fd >= 0 && a.name) {
+		tpbpf_feature_set(TPBPF_FEAT_MAP_NAME, true);
 	}
-	if (fd == -EPERM && geteuid() == 0 && raise_memlock() == 0)
-		fd = tpbpf_sys_map_create(&a);
 	if (fd < 0)
 		return explain_map_error(m, fd);
 	m->fd = fd;
@@ -149,10 +164,18 @@ static int fill_data_map(struct tpbpf_object *obj, struct tpbpf_map *m)
 
 int obj_create_maps(struct tpbpf_object *obj)
 {
+	if (obj->nr_maps)
+		raise_memlock_if_charged();
 	for (size_t i = 0; i < obj->nr_maps; i++) {
 		struct tpbpf_map *m = &obj->maps[i];
 		int err;
 
+		/* Without global data (before 5.2) relocation folds .rodata loads. */
+		if (m->origin != MAP_FROM_DEF &&
+		    tpbpf_feature_present(TPBPF_FEAT_GLOBAL_DATA) == 0) {
+			tpbpf_log("map %s: not created: no global data on this kernel", m->name);
+			continue;
+		}
 		err = create_map(obj, m);
 		if (!err && m->origin != MAP_FROM_DEF)
 			err = fill_data_map(obj, m);

@@ -112,6 +112,8 @@ int tpbpf_object_load(struct tpbpf_object *obj)
 
 		err = obj_relocate_program(obj, p);
 		if (!err)
+			err = obj_apply_fallbacks(obj, p);
+		if (!err)
 			err = obj_load_program(obj, p);
 		if (err) {
 			unload(obj);
@@ -159,6 +161,8 @@ void tpbpf_object_close(struct tpbpf_object *obj)
 		free(p->target);
 		free(p->insns);
 		free(p->log);
+		free(p->cookie_calls);
+		free(p->rodata_loads);
 	}
 	for (size_t i = 0; i < obj->nr_maps; i++)
 		free(obj->maps[i].name);

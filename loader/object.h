@@ -68,6 +68,15 @@ struct tpbpf_map {
 struct attachment {
 	int fd;			/* BPF link, raw tracepoint or perf event fd */
 	int perf_fd;		/* perf event under a BPF link, else -1 */
+	int prog_fd;		/* a per-tracepoint copy of the program, else -1 */
+};
+
+/* A load of .rodata that relocation could not point at a map (before 5.2). */
+struct rodata_load {
+	size_t pos;		/* the ld_imm64 in prog->insns */
+	struct tpbpf_map *map;
+	uint64_t off;
+	const char *sym;
 };
 
 struct tpbpf_program {
@@ -83,6 +92,10 @@ struct tpbpf_program {
 	struct bpf_insn *insns;	/* own copy; relocation appends sub-programs */
 	size_t insn_cnt;
 	size_t nr_subprogs;	/* .text functions appended by relocation */
+	size_t *cookie_calls;	/* bpf_get_attach_cookie() calls rewritten */
+	size_t nr_cookie_calls;	/*   to constants (no BPF links, before 5.15) */
+	struct rodata_load *rodata_loads;	/* to fold (no global data) */
+	size_t nr_rodata_loads;
 	int fd;
 	char *log;		/* verifier log kept from the last load */
 	bool autoattach;
@@ -127,8 +140,12 @@ int obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
 int obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value);
 /* Formats read while resolving constants, kept until the object closes. */
 void obj_const_cache_free(struct tpbpf_object *obj);
+/* Fallbacks for older kernels (fallbacks.c), applied after relocation. */
+int obj_apply_fallbacks(struct tpbpf_object *obj, struct tpbpf_program *prog);
 /* Step 4 (prog_load.c): BPF_PROG_LOAD with the verifier log. */
 int obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
+/* A copy of PROG whose TP_EVENT_ID() is the constant EVENT_ID: its fd. */
+int obj_load_instance(struct tpbpf_program *prog, int event_id);
 /* Step 5 (attach.c): close every attachment of a program. */
 void obj_detach_program(struct tpbpf_program *prog);
 

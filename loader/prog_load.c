@@ -20,9 +20,6 @@
 /* Kernels before 5.2 refuse logs over 16 MiB - 1 (UINT_MAX >> 8). */
 #define LOG_MAX_SIZE ((1u << 24) - 1)
 
-/* Once the kernel refused a program name, stop sending names (before 4.15). */
-static bool prog_names_refused;
-
 static void prog_kernel_name(const char *name, char out[16])
 {
 	size_t n = 0;
@@ -85,9 +82,35 @@ static const char *log_reason(const char *log, char *buf, size_t len)
 	return buf;
 }
 
+/* Helper names by number, from the uapi header's own list. */
+#define HELPER_NAME(x, ...) [BPF_FUNC_##x] = "bpf_" #x
+static const char *const helper_names[] = { __BPF_FUNC_MAPPER(HELPER_NAME) };
+#undef HELPER_NAME
+
+/*
+ * "unknown func bpf_x#N" / "invalid func unknown#N": the program calls a
+ * helper this kernel does not have (or not for this program type).
+ */
+static bool unknown_helper(const char *log, char *buf, size_t len)
+{
+	const char *p = strstr(log, "unknown func ");
+	const char *hash;
+	long id;
+
+	if (!p)
+		p = strstr(log, "invalid func ");
+	if (!p || !(hash = strchr(p, '#')))
+		return false;
+	id = strtol(hash + 1, NULL, 10);
+	snprintf(buf, len, "helper %s (#%ld) is not available to this program type on this kernel: it is newer than the kernel, or not allowed here; `tpbpf inspect` shows which kernel each helper needs",
+		 id > 0 && (size_t)id < ARRAY_SIZE(helper_names) && helper_names[id] ?
+		 helper_names[id] : "unknown", id);
+	return true;
+}
+
 static int explain_load_error(struct tpbpf_program *prog, int err)
 {
-	char line[256];
+	char line[384];
 
 	switch (-err) {
 	case EPERM:
@@ -95,6 +118,20 @@ static int explain_load_error(struct tpbpf_program *prog, int err)
 				 prog->name);
 	case EACCES:
 	case EINVAL:
+		if (prog->log && unknown_helper(prog->log, line, sizeof(line)))
+			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
+					 prog->name, prog->section, line);
+		if (prog->nr_subprogs && tpbpf_feature_present(TPBPF_FEAT_BPF_CALLS) == 0)
+			return tpbpf_err(-err, "program %s calls noinline functions, which need kernel 4.16 (bpf-to-bpf calls); make them __always_inline",
+					 prog->name);
+		if (prog->kind != TPBPF_PROG_TRACEPOINT &&
+		    tpbpf_feature_present(prog->kind == TPBPF_PROG_RAW_TRACEPOINT ?
+					  TPBPF_FEAT_RAW_TRACEPOINT :
+					  TPBPF_FEAT_RAW_TRACEPOINT_WRITABLE) == 0)
+			return tpbpf_err(-err, "program %s (section %s): this kernel has no %s programs (they came in %s)",
+					 prog->name, prog->section,
+					 prog->kind == TPBPF_PROG_RAW_TRACEPOINT ? "raw tracepoint" : "writable raw tracepoint",
+					 prog->kind == TPBPF_PROG_RAW_TRACEPOINT ? "4.17" : "5.2");
 		if (prog->log && prog->log[0])
 			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
 					 prog->name, prog->section,
@@ -110,7 +147,9 @@ static int explain_load_error(struct tpbpf_program *prog, int err)
 	}
 }
 
-int obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
+/* BPF_PROG_LOAD of INSNS for PROG, names and logs handled; fd or -errno. */
+static int load_insns(struct tpbpf_object *obj, struct tpbpf_program *prog,
+		      const struct bpf_insn *insns, size_t cnt)
 {
 	struct tpbpf_prog_load_args a = { 0 };
 	char name[16];
@@ -118,10 +157,12 @@ int obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
 
 	prog_kernel_name(prog->name, name);
 	a.type = prog->bpf_type;
-	a.insns = prog->insns;
-	a.insn_cnt = (uint32_t)prog->insn_cnt;
+	a.insns = insns;
+	a.insn_cnt = (uint32_t)cnt;
 	a.license = obj->license;
-	a.name = prog_names_refused ? NULL : name;
+	a.name = tpbpf_feature_forced(TPBPF_FEAT_PROG_NAME) ||
+		 (tpbpf_feature_probed(TPBPF_FEAT_PROG_NAME) &&
+		  tpbpf_feature_present(TPBPF_FEAT_PROG_NAME) == 0) ? NULL : name;
 
 	free(prog->log);
 	prog->log = NULL;
@@ -136,15 +177,40 @@ int obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
 		fd = obj->keep_logs ? load_with_log(prog, &a) : tpbpf_sys_prog_load(&a);
 		if (fd >= 0) {
 			tpbpf_log("this kernel refuses program names; loading without them");
-			prog_names_refused = true;
+			tpbpf_feature_set(TPBPF_FEAT_PROG_NAME, false);
 		} else {
 			a.name = name;
 		}
 	}
 	if (fd < 0 && !obj->keep_logs && fd != -EPERM)
 		fd = load_with_log(prog, &a);
+	return fd < 0 ? explain_load_error(prog, fd) : fd;
+}
+
+int obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
+{
+	int fd = load_insns(obj, prog, prog->insns, prog->insn_cnt);
+
 	if (fd < 0)
-		return explain_load_error(prog, fd);
+		return fd;
 	prog->fd = fd;
 	return 0;
+}
+
+int obj_load_instance(struct tpbpf_program *prog, int event_id)
+{
+	size_t size = prog->insn_cnt * sizeof(*prog->insns);
+	struct bpf_insn *insns = malloc(size);
+	int fd;
+
+	if (!insns)
+		return tpbpf_err(ENOMEM, "out of memory");
+	memcpy(insns, prog->insns, size);
+	for (size_t i = 0; i < prog->nr_cookie_calls; i++)
+		insns[prog->cookie_calls[i]].imm = event_id;
+	tpbpf_log("load a copy of %s for event %d (TP_EVENT_ID without BPF links)",
+		  prog->name, event_id);
+	fd = load_insns(prog->obj, prog, insns, prog->insn_cnt);
+	free(insns);
+	return fd;
 }

@@ -155,6 +155,20 @@ static int patch_call(struct reloc_state *st, size_t sec_idx, size_t sec_insn,
 	return 0;
 }
 
+static int add_rodata_load(struct reloc_state *st, size_t pos, struct tpbpf_map *m,
+			   uint64_t off, const char *sym)
+{
+	struct tpbpf_program *prog = st->prog;
+	struct rodata_load *rl;
+
+	rl = realloc(prog->rodata_loads, (prog->nr_rodata_loads + 1) * sizeof(*rl));
+	if (!rl)
+		return tpbpf_err(ENOMEM, "out of memory");
+	prog->rodata_loads = rl;
+	rl[prog->nr_rodata_loads++] = (struct rodata_load){ pos, m, off, sym };
+	return 0;
+}
+
 static int patch_ld_imm64(struct reloc_state *st, size_t sec_idx, size_t sec_insn,
 			  size_t pos, const struct obj_symbol *sym)
 {
@@ -210,6 +224,8 @@ static int patch_ld_imm64(struct reloc_state *st, size_t sec_idx, size_t sec_ins
 		if (off >= m->value_size)
 			return reloc_err(st, sec_idx, sec_insn, sym->name, EINVAL,
 					 "offset past the end of its global data section");
+		if (m->fd < 0)	/* no global data here: fallbacks.c folds it */
+			return add_rodata_load(st, pos, m, off, sym->name);
 		insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
 		insn[0].imm = m->fd;
 		insn[1].imm = (int32_t)off;
@@ -290,6 +306,9 @@ int obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
 
 	/* Start again from the section, so a second load relocates afresh. */
 	free(prog->insns);
+	free(prog->rodata_loads);
+	prog->rodata_loads = NULL;
+	prog->nr_rodata_loads = 0;
 	prog->insn_cnt = prog->sec_insn_cnt;
 	prog->nr_subprogs = 0;
 	prog->insns = malloc(prog->insn_cnt * sizeof(*prog->insns));

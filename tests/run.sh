@@ -3,6 +3,9 @@
 #   tests/run.sh              unit tests (plain and ASan+UBSan), then integration
 #   tests/run.sh unit         only unit tests
 #   tests/run.sh integration  only integration tests (root; skipped otherwise)
+# Integration tests run twice: as they are, then with every feature that has
+# a fallback forced absent (TPBPF_FORCE_ABSENT=all), so the paths for older
+# kernels run here too; the second run's names start with "forced/".
 # Every test prints one line: "PASS name", "FAIL name: why" or "SKIP name: why".
 set -u
 cd "$(dirname "$0")/.."
@@ -43,6 +46,11 @@ if [ "$what" = all ] || [ "$what" = integration ]; then
 	for t in tests/integration/test_*.sh; do
 		bash "$t"
 	done
+	if [ "$(id -u)" -eq 0 ]; then
+		for t in tests/integration/test_*.sh; do
+			TPBPF_FORCE_ABSENT=all bash "$t" | sed -E 's/^(PASS|FAIL|SKIP) /\1 forced\//'
+		done
+	fi
 fi
 } 2>&1 | tee "$out"
 
