@@ -130,14 +130,22 @@ integration: $(TEST_DEPS)
 
 # ---- install ----------------------------------------------------------------
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include \
+	           $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(B)/tpbpf $(DESTDIR)$(PREFIX)/bin/tpbpf
 	install -m 644 $(B)/libtpbpf.a $(DESTDIR)$(PREFIX)/lib/libtpbpf.a
 	install -m 644 include/tpbpf.h include/tpbpf_bpf.h $(DESTDIR)$(PREFIX)/include/
+	sed 's|@PREFIX@|$(PREFIX)|g' tpbpf.pc.in > $(B)/tpbpf.pc
+	install -m 644 $(B)/tpbpf.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tpbpf.pc
+	install -m 644 man/tpbpf.1 $(DESTDIR)$(PREFIX)/share/man/man1/tpbpf.1
+	install -m 644 completion/tpbpf.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tpbpf
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tpbpf $(DESTDIR)$(PREFIX)/lib/libtpbpf.a \
-	      $(DESTDIR)$(PREFIX)/include/tpbpf.h $(DESTDIR)$(PREFIX)/include/tpbpf_bpf.h
+	      $(DESTDIR)$(PREFIX)/include/tpbpf.h $(DESTDIR)$(PREFIX)/include/tpbpf_bpf.h \
+	      $(DESTDIR)$(PREFIX)/lib/pkgconfig/tpbpf.pc \
+	      $(DESTDIR)$(PREFIX)/share/man/man1/tpbpf.1 \
+	      $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tpbpf
 
 clean:
 	rm -rf $(B)

@@ -151,7 +151,7 @@ static int patch_call(struct reloc_state *st, size_t sec_idx, size_t sec_insn,
 	insn = &st->prog->insns[pos];
 	insn->imm = (int32_t)((int64_t)at - (int64_t)pos - 1);
 	tpbpf_log("  reloc %s insn %zu: call %s -> pc%+d", st->prog->name, pos,
-		  sym->name, insn->imm);
+		  sym->name[0] ? sym->name : st->obj->secs[sym->shndx].name, insn->imm);
 	return 0;
 }
 

@@ -3,8 +3,16 @@
  * tpbpf load OBJECT.o: the whole load path on a user's object. Open it,
  * create its maps, relocate and load its programs, attach each where its
  * section (or --attach) says, wait, then detach and optionally dump maps.
+ *
+ * An object with a perf event array named "events" (what `tpbpf new`
+ * writes) has its records printed as they come, one line each: CPU, size,
+ * the bytes in hex and the printable ones. tpbpf does not know the
+ * record's C type, so it shows bytes; the program's struct says what they are.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +36,52 @@ static void usage(FILE *f)
 		"                          raw tracepoints); repeat to attach one program to several\n"
 		"  --dump-maps             print every map's entries when done\n"
 		"  --const NAME=VALUE      value of the load-time constant TPBPF_CONST(NAME)\n"
-		"  --verifier-log          print the verifier's log of every program\n");
+		"  --verifier-log          print the verifier's log of every program\n"
+		"  --no-events             do not print the records of the perf event array \"events\"\n\n"
+		"When the object has a perf event array map named \"events\", each record the\n"
+		"programs send to it is printed: \"cpu N size S: hex bytes |printable|\".\n");
+}
+
+/* Records of the perf event array "events", printed as they arrive. */
+struct events {
+	struct tpbpf_perf_reader *reader;
+	unsigned long long seen;
+};
+
+static void print_event(void *ctx, int cpu, const void *data, uint32_t size)
+{
+	const unsigned char *b = data;
+	struct events *ev = ctx;
+
+	ev->seen++;
+	printf("cpu %d size %u:", cpu, size);
+	for (uint32_t i = 0; i < size; i++)
+		printf(" %02x", b[i]);
+	printf("  |");
+	for (uint32_t i = 0; i < size; i++)
+		putchar(isprint(b[i]) ? b[i] : '.');
+	printf("|\n");
+	fflush(stdout);
+}
+
+static int poll_events(void *ctx, int timeout_ms)
+{
+	struct events *ev = ctx;
+	int n = tpbpf_perf_reader_poll(ev->reader, timeout_ms);
+
+	return n < 0 && n != -EINTR ? n : 0;
+}
+
+static int open_events(struct tpbpf_object *obj, struct events *ev)
+{
+	struct tpbpf_map *m = tpbpf_object_find_map(obj, "events");
+	struct tpbpf_perf_reader_opts o = { .on_sample = print_event, .ctx = ev };
+	int err;
+
+	if (!m || tpbpf_map_type(m) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		return 0;
+	err = tpbpf_perf_reader_new(tpbpf_map_fd(m), &o, &ev->reader);
+	return err ? tool_lib_error(err, "read map events") : 0;
 }
 
 static int set_const(struct tpbpf_object *obj, const char *spec)
@@ -86,13 +139,15 @@ int cmd_load(int argc, char **argv)
 		{ "dump-maps", no_argument, NULL, 'm' },
 		{ "const", required_argument, NULL, 'C' },
 		{ "verifier-log", no_argument, NULL, 'V' },
+		{ "no-events", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct attach_req *reqs = calloc((size_t)argc, sizeof(*reqs));
 	const char **consts = calloc((size_t)argc, sizeof(*consts));
 	unsigned long duration = 0;
-	bool dump = false, vlog = false, attached = false;
+	bool dump = false, vlog = false, attached = false, events = true;
+	struct events ev = { NULL, 0 };
 	size_t nreqs = 0, nconsts = 0;
 	struct tpbpf_object *obj = NULL;
 	int c, err, rc = EXIT_FAIL;
@@ -130,6 +185,9 @@ int cmd_load(int argc, char **argv)
 		case 'V':
 			vlog = true;
 			break;
+		case 'E':
+			events = false;
+			break;
 		case 'h':
 			usage(stdout);
 			rc = EXIT_OK;
@@ -163,16 +221,25 @@ int cmd_load(int argc, char **argv)
 		rc = tool_lib_error(err, "load %s", argv[optind]);
 		goto out;
 	}
+	/* Rings before attaching, so the first records are not lost. */
+	if (events && open_events(obj, &ev))
+		goto out;
 	if (attach_all(obj, reqs, nreqs))
 		goto out;
 	attached = true;
-	if (run_until_stop(duration, NULL, NULL) == 0)
+	if (run_until_stop(duration, ev.reader ? poll_events : NULL, &ev) == 0)
 		rc = EXIT_OK;
 	/* A second Ctrl-C must not cut the dump or the teardown short. */
 	block_stop_signals();
+	if (ev.reader) {
+		tpbpf_perf_reader_drain(ev.reader);
+		fprintf(stderr, "tpbpf: %llu events, %llu lost\n", ev.seen,
+			(unsigned long long)tpbpf_perf_reader_lost(ev.reader));
+	}
 	if (dump)
 		dump_maps(stdout, obj);
 out:
+	tpbpf_perf_reader_free(ev.reader);
 	tpbpf_object_close(obj);
 	if (attached)
 		fprintf(stderr, "tpbpf: detached; every program, map and perf event released\n");
