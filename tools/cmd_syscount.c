@@ -1,8 +1,326 @@
-/* placeholder until the syscount tool lands */
+/* SPDX-License-Identifier: MIT */
+/*
+ * tpbpf syscount: system calls counted per syscall (or per process and
+ * syscall with --process) in a kernel hash map, printed as the top N by
+ * count at the end, or every -i SECS.
+ *
+ * The counting program hooks raw_syscalls:sys_enter as a classic
+ * tracepoint (default) or as a raw tracepoint (--raw); both are in
+ * progs/syscount.bpf.c and only the chosen one is attached.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "tool.h"
+#include "percpu_counter.h"
+#include "syscalls.h"
+#include "../progs/syscount.h"
+
+struct syscount_opts {
+	struct common_opts common;
+	unsigned long interval;		/* -i SECS, 0: one table at the end */
+	unsigned long top;		/* --top N rows, 0: all */
+	bool per_process;
+	bool raw;
+};
+
+struct syscount_row {
+	struct syscount_key key;
+	struct syscount_value val;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tpbpf syscount [-d SECS] [-i SECS] [-p PID] [-T N] [-P] [--raw] [--json] [--stats]\n\n"
+		"Count system calls per syscall in the kernel and print the most frequent.\n\n"
+		COMMON_OPTS_HELP
+		"  -i, --interval SECS  print (and reset) the counts every SECS seconds\n"
+		"  -T, --top N          print the N most frequent (default 10, 0: all)\n"
+		"  -P, --process        count per process: PID and COMM columns\n"
+		"  --raw                hook the raw tracepoint sys_enter instead of the\n"
+		"                       classic raw_syscalls:sys_enter\n"
+		"  -h, --help           this help\n");
+}
+
+static int parse_args(int argc, char **argv, struct syscount_opts *o)
+{
+	static const struct option longopts[] = {
+		COMMON_LONG_OPTS,
+		{ "interval", required_argument, NULL, 'i' },
+		{ "top", required_argument, NULL, 'T' },
+		{ "process", no_argument, NULL, 'P' },
+		{ "raw", no_argument, NULL, 0x200 },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, r;
+
+	optind = 0;
+	o->top = 10;
+	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "i:T:Ph", longopts, NULL)) != -1) {
+		r = common_opt("syscount", c, optarg, &o->common);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'i':
+			if (!parse_uint("syscount", "-i", optarg, 365UL * 24 * 3600, &o->interval))
+				return EXIT_USAGE;
+			if (o->interval == 0)
+				return tool_usage_error("syscount", "-i wants at least 1 second");
+			break;
+		case 'T':
+			if (!parse_uint("syscount", "--top", optarg, 1UL << 20, &o->top))
+				return EXIT_USAGE;
+			break;
+		case 'P':
+			o->per_process = true;
+			break;
+		case 0x200:
+			o->raw = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			return tool_usage_error("syscount", "bad option");
+		}
+	}
+	if (optind < argc)
+		return tool_usage_error("syscount", "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* Attach only the program of the chosen hook; both are loaded. */
+static int choose_program(struct session *s, bool raw)
+{
+	struct tpbpf_program *tp = tpbpf_object_find_program(s->obj, "syscount_tp");
+	struct tpbpf_program *rp = tpbpf_object_find_program(s->obj, "syscount_raw");
+
+	if (!tp || !rp)
+		return tool_error("syscount: the built-in program lacks syscount_tp or syscount_raw");
+	tpbpf_program_set_autoattach(raw ? tp : rp, false);
+	return 0;
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+	const struct syscount_row *x = a, *y = b;
+
+	if (x->val.count != y->val.count)
+		return x->val.count < y->val.count ? 1 : -1;
+	if (x->key.tgid != y->key.tgid)
+		return x->key.tgid < y->key.tgid ? -1 : 1;
+	return (int32_t)x->key.nr < (int32_t)y->key.nr ? -1 :
+	       (int32_t)x->key.nr > (int32_t)y->key.nr;
+}
+
+/*
+ * Every entry of MAP into *ROWS (malloc'd). With RESET, each is deleted
+ * after it is read: calls counted between the read and the delete of one
+ * key are lost, a window of a few microseconds per interval.
+ */
+static int read_counts(const struct tpbpf_map *map, bool reset,
+		       struct syscount_row **rows, size_t *n)
+{
+	struct syscount_key *keys = NULL, key, *prev = NULL;
+	size_t nkeys = 0, cap = 0;
+	int err;
+
+	*rows = NULL;
+	*n = 0;
+	/* Keys first: deleting while walking would restart the walk. */
+	while ((err = tpbpf_map_next_key(map, prev, &key)) == 0) {
+		if (nkeys == cap) {
+			struct syscount_key *k;
+
+			cap = cap ? cap * 2 : 256;
+			k = realloc(keys, cap * sizeof(*keys));
+			if (!k) {
+				free(keys);
+				return -ENOMEM;
+			}
+			keys = k;
+		}
+		keys[nkeys] = key;
+		prev = &keys[nkeys++];
+	}
+	if (err != -ENOENT) {
+		free(keys);
+		return err;
+	}
+	*rows = calloc(nkeys ? nkeys : 1, sizeof(**rows));
+	if (!*rows) {
+		free(keys);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nkeys; i++) {
+		struct syscount_row *r = &(*rows)[*n];
+
+		if (tpbpf_map_lookup(map, &keys[i], &r->val))
+			continue;	/* gone meanwhile */
+		r->key = keys[i];
+		(*n)++;
+		if (reset)
+			tpbpf_map_delete(map, &keys[i]);
+	}
+	free(keys);
+	return 0;
+}
+
+/* COMM escaped into BUF, so that it can be padded to a column. */
+static const char *escaped_comm(const char *comm, char *buf, size_t size)
+{
+	FILE *f = fmemopen(buf, size, "w");
+
+	if (!f)
+		return "?";
+	print_escaped(f, comm, SYSCOUNT_COMM_LEN);
+	fclose(f);
+	return buf;
+}
+
+static void print_rows(const struct syscount_opts *o, const struct syscount_row *rows,
+		       size_t n, const char *stamp)
+{
+	size_t shown = o->top && o->top < n ? o->top : n;
+
+	if (!o->common.json) {
+		if (stamp)
+			printf("[%s]\n", stamp);
+		if (o->per_process)
+			printf("%-7s %-16s ", "PID", "COMM");
+		printf("%-22s %10s\n", "SYSCALL", "COUNT");
+	}
+	for (size_t i = 0; i < shown; i++) {
+		const struct syscount_row *r = &rows[i];
+		int32_t nr = (int32_t)r->key.nr;
+		const char *name = syscall_name(nr);
+
+		if (o->common.json) {
+			printf("{");
+			if (stamp)
+				printf("\"time\":\"%s\",", stamp);
+			if (o->per_process) {
+				printf("\"pid\":%u,\"comm\":", r->key.tgid);
+				print_json_string(stdout, r->val.comm, SYSCOUNT_COMM_LEN);
+				printf(",");
+			}
+			printf("\"syscall\":");
+			if (name)
+				print_json_string(stdout, name, strlen(name));
+			else
+				printf("null");
+			printf(",\"nr\":%d,\"count\":%llu}\n", nr,
+			       (unsigned long long)r->val.count);
+			continue;
+		}
+		if (o->per_process) {
+			char comm[SYSCOUNT_COMM_LEN * 4 + 1];
+
+			printf("%-7u %-16s ", r->key.tgid,
+			       escaped_comm(r->val.comm, comm, sizeof(comm)));
+		}
+		if (name) {
+			printf("%-22s", name);
+		} else {
+			char unknown[16];
+
+			snprintf(unknown, sizeof(unknown), "[%d]", nr);
+			printf("%-22s", unknown);
+		}
+		printf(" %10llu\n", (unsigned long long)r->val.count);
+	}
+	if (!o->common.json && stamp)
+		printf("\n");
+	fflush(stdout);
+}
+
+/* One table of what the map holds now; adds its total to *TOTAL. */
+static int report(struct session *s, const struct syscount_opts *o, bool reset,
+		  unsigned long long *total)
+{
+	struct tpbpf_map *map = tpbpf_object_find_map(s->obj, "counts");
+	struct syscount_row *rows;
+	char stamp[16];
+	size_t n;
+	int err;
+
+	if (!map)
+		return tool_error("syscount: the built-in program has no map counts");
+	err = read_counts(map, reset, &rows, &n);
+	if (err)
+		return tool_lib_error(err, "syscount: reading the counts");
+	qsort(rows, n, sizeof(*rows), by_count_desc);
+	for (size_t i = 0; i < n; i++)
+		*total += rows[i].val.count;
+	if (o->interval) {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime_r(&now, &tm));
+	}
+	print_rows(o, rows, n, o->interval ? stamp : NULL);
+	free(rows);
+	return 0;
+}
+
+/* Run for the duration, printing a table every interval and at the end. */
+static int run(struct session *s, const struct syscount_opts *o)
+{
+	unsigned long duration = o->common.duration, elapsed = 0;
+	unsigned long long total = 0, missed;
+	int err;
+
+	for (;;) {
+		unsigned long chunk = o->interval ? o->interval : duration;
+		bool done;
+
+		if (o->interval && duration && duration - elapsed < chunk)
+			chunk = duration - elapsed;
+		err = run_until_stop(chunk, NULL, NULL);
+		if (err)
+			return tool_lib_error(err, "syscount");
+		elapsed += chunk;
+		done = stop_requested || !o->interval || (duration && elapsed >= duration);
+		/* The last table is exact: nothing counts after the detach. */
+		if (done)
+			tpbpf_object_detach(s->obj);
+		err = report(s, o, !done, &total);
+		if (err || done)
+			break;
+	}
+	missed = percpu_counter_sum(s->obj, "missed");
+	fprintf(stderr, "tpbpf: syscount: %llu system calls counted\n", total);
+	if (missed)
+		fprintf(stderr, "tpbpf: syscount: %llu system calls not counted: the map of %u entries was full\n",
+			missed, SYSCOUNT_MAX_ENTRIES);
+	return err;
+}
+
 int cmd_syscount(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return tool_error("syscount: not built yet");
+	struct syscount_opts o = { 0 };
+	struct session s;
+	int rc;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (session_open(&s, "syscount", "syscount", &o.common))
+		return session_close(&s, EXIT_FAIL);
+	rc = tpbpf_object_set_const(s.obj, "per_process", o.per_process);
+	if (rc)
+		return session_close(&s, tool_lib_error(rc, "syscount"));
+	if (choose_program(&s, o.raw) || session_load_attach(&s))
+		return session_close(&s, EXIT_FAIL);
+	rc = run(&s, &o) ? EXIT_FAIL : EXIT_OK;
+	return session_close(&s, rc);
 }

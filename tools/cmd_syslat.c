@@ -1,8 +1,353 @@
-/* placeholder until the syslat tool lands */
+/* SPDX-License-Identifier: MIT */
+/*
+ * tpbpf syslat: time spent in each system call, from raw_syscalls
+ * sys_enter/sys_exit pairs per thread, kept in the kernel as a log2
+ * histogram per syscall (progs/syslat.bpf.c). At the end the syscalls
+ * with the most total time are printed: count, total, average, and the
+ * histogram in the layout of BCC's funclatency.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "tool.h"
+#include "percpu_counter.h"
+#include "syscalls.h"
+#include "../progs/syslat.h"
+
+#define STARS 40
+
+struct syslat_opts {
+	struct common_opts common;
+	unsigned long top;		/* --top N syscalls, 0: all */
+	unsigned long unit_ns;		/* histogram unit: 1, 1000 or 1000000 ns */
+};
+
+struct syslat_row {
+	uint32_t nr;
+	struct syslat_total total;
+	uint64_t slots[SYSLAT_SLOTS];
+};
+
+static const char *unit_name(unsigned long unit_ns)
+{
+	return unit_ns == 1 ? "nsecs" : unit_ns == 1000 ? "usecs" : "msecs";
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tpbpf syslat [-d SECS] [-p PID] [-T N] [-n|-m] [--json] [--stats]\n\n"
+		"Time each system call from its sys_enter to its sys_exit and print, per\n"
+		"syscall, the count, total and average time and a log2 histogram.\n\n"
+		COMMON_OPTS_HELP
+		"  -T, --top N          print the N syscalls with the most total time\n"
+		"                       (default 10, 0: all)\n"
+		"  -n, --nsecs          histogram in nanoseconds (default microseconds)\n"
+		"  -m, --msecs          histogram in milliseconds\n"
+		"  -h, --help           this help\n");
+}
+
+static int parse_args(int argc, char **argv, struct syslat_opts *o)
+{
+	static const struct option longopts[] = {
+		COMMON_LONG_OPTS,
+		{ "top", required_argument, NULL, 'T' },
+		{ "nsecs", no_argument, NULL, 'n' },
+		{ "msecs", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, r;
+
+	optind = 0;
+	o->top = 10;
+	o->unit_ns = 1000;
+	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "T:nmh", longopts, NULL)) != -1) {
+		r = common_opt("syslat", c, optarg, &o->common);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'T':
+			if (!parse_uint("syslat", "--top", optarg, 1UL << 20, &o->top))
+				return EXIT_USAGE;
+			break;
+		case 'n':
+			o->unit_ns = 1;
+			break;
+		case 'm':
+			o->unit_ns = 1000000;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		default:
+			return tool_usage_error("syslat", "bad option");
+		}
+	}
+	if (optind < argc)
+		return tool_usage_error("syslat", "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* Every key of MAP (KEY_SIZE bytes each) into a malloc'd array. */
+static int map_keys(const struct tpbpf_map *map, size_t key_size, void **out, size_t *n)
+{
+	char *keys = NULL, *prev = NULL, key[64];
+	size_t cap = 0;
+	int err;
+
+	*n = 0;
+	if (key_size > sizeof(key))
+		return -EINVAL;
+	while ((err = tpbpf_map_next_key(map, prev, key)) == 0) {
+		if (*n == cap) {
+			char *k;
+
+			cap = cap ? cap * 2 : 256;
+			k = realloc(keys, cap * key_size);
+			if (!k) {
+				free(keys);
+				return -ENOMEM;
+			}
+			keys = k;
+		}
+		memcpy(keys + *n * key_size, key, key_size);
+		prev = keys + (*n)++ * key_size;
+	}
+	if (err != -ENOENT) {
+		free(keys);
+		return err;
+	}
+	*out = keys;
+	return 0;
+}
+
+static int by_nr(const void *a, const void *b)
+{
+	const struct syslat_row *x = a, *y = b;
+
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+static int by_total_desc(const void *a, const void *b)
+{
+	const struct syslat_row *x = a, *y = b;
+
+	if (x->total.total_ns != y->total.total_ns)
+		return x->total.total_ns < y->total.total_ns ? 1 : -1;
+	return by_nr(a, b);
+}
+
+/* One row per syscall from "totals", its histogram from "hists". */
+static int read_rows(struct session *s, struct syslat_row **rows, size_t *n)
+{
+	struct tpbpf_map *totals = tpbpf_object_find_map(s->obj, "totals");
+	struct tpbpf_map *hists = tpbpf_object_find_map(s->obj, "hists");
+	struct syslat_hist_key *hkeys = NULL;
+	uint32_t *nrs = NULL;
+	size_t nnrs, nh;
+	int err;
+
+	*rows = NULL;
+	*n = 0;
+	if (!totals || !hists)
+		return -ENOENT;
+	err = map_keys(totals, sizeof(*nrs), (void **)&nrs, &nnrs);
+	if (!err)
+		err = map_keys(hists, sizeof(*hkeys), (void **)&hkeys, &nh);
+	if (err)
+		goto out;
+	*rows = calloc(nnrs ? nnrs : 1, sizeof(**rows));
+	if (!*rows) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < nnrs; i++) {
+		struct syslat_row *r = &(*rows)[*n];
+
+		if (tpbpf_map_lookup(totals, &nrs[i], &r->total) == 0) {
+			r->nr = nrs[i];
+			(*n)++;
+		}
+	}
+	qsort(*rows, *n, sizeof(**rows), by_nr);
+	for (size_t i = 0; i < nh; i++) {
+		struct syslat_row key = { .nr = hkeys[i].nr }, *r;
+		uint64_t count;
+
+		r = bsearch(&key, *rows, *n, sizeof(**rows), by_nr);
+		if (!r || hkeys[i].slot >= SYSLAT_SLOTS ||
+		    tpbpf_map_lookup(hists, &hkeys[i], &count))
+			continue;
+		r->slots[hkeys[i].slot] = count;
+	}
+out:
+	free(nrs);
+	free(hkeys);
+	return err;
+}
+
+/* Slot S holds durations LOW..HIGH (see syslat.h). */
+static void slot_range(unsigned int s, unsigned long long *low, unsigned long long *high)
+{
+	*low = s ? 1ULL << (s - 1) : 0;
+	*high = s == 0 ? 0 : s == 64 ? UINT64_MAX : (1ULL << s) - 1;
+}
+
+/* Lowest and highest slots in use; false if none. */
+static bool used_slots(const struct syslat_row *r, unsigned int *lo, unsigned int *hi)
+{
+	bool any = false;
+
+	*lo = *hi = 0;
+	for (unsigned int s = 0; s < SYSLAT_SLOTS; s++) {
+		if (!r->slots[s])
+			continue;
+		if (!any)
+			*lo = s;
+		*hi = s;
+		any = true;
+	}
+	return any;
+}
+
+/* A duration in ns with a unit that keeps it readable. */
+static void print_duration(double ns)
+{
+	if (ns >= 1e9)
+		printf("%.3f s", ns / 1e9);
+	else if (ns >= 1e6)
+		printf("%.3f ms", ns / 1e6);
+	else if (ns >= 1e3)
+		printf("%.3f us", ns / 1e3);
+	else
+		printf("%.0f ns", ns);
+}
+
+static void print_human(const struct syslat_opts *o, const struct syslat_row *r)
+{
+	const char *name = syscall_name((int32_t)r->nr);
+	uint64_t max = 0;
+	unsigned int lo, hi;
+
+	if (name)
+		printf("%s [%d]", name, (int32_t)r->nr);
+	else
+		printf("[%d]", (int32_t)r->nr);
+	printf(": %llu calls, total ", (unsigned long long)r->total.count);
+	print_duration((double)r->total.total_ns);
+	printf(", average ");
+	print_duration(r->total.count ? (double)r->total.total_ns / (double)r->total.count : 0);
+	printf("\n");
+	if (!used_slots(r, &lo, &hi)) {
+		printf("\n");
+		return;
+	}
+	for (unsigned int s = lo; s <= hi; s++)
+		if (r->slots[s] > max)
+			max = r->slots[s];
+	printf("%10s%15s: %-8s %s\n", unit_name(o->unit_ns), "", "count", "distribution");
+	for (unsigned int s = lo; s <= hi; s++) {
+		unsigned long long low, high;
+		char bar[STARS + 1];
+		size_t stars = (size_t)(r->slots[s] * STARS / max);
+
+		slot_range(s, &low, &high);
+		memset(bar, '*', stars);
+		bar[stars] = '\0';
+		printf("%10llu -> %-10llu : %-8llu |%-*s|\n", low, high,
+		       (unsigned long long)r->slots[s], STARS, bar);
+	}
+	printf("\n");
+}
+
+static void print_json(const struct syslat_opts *o, const struct syslat_row *r)
+{
+	const char *name = syscall_name((int32_t)r->nr);
+	unsigned int lo, hi;
+	bool first = true;
+
+	printf("{\"syscall\":");
+	if (name)
+		print_json_string(stdout, name, strlen(name));
+	else
+		printf("null");
+	printf(",\"nr\":%d,\"count\":%llu,\"total_ns\":%llu,\"avg_ns\":%llu,\"unit\":\"%s\",\"buckets\":[",
+	       (int32_t)r->nr, (unsigned long long)r->total.count,
+	       (unsigned long long)r->total.total_ns,
+	       (unsigned long long)(r->total.count ? r->total.total_ns / r->total.count : 0),
+	       unit_name(o->unit_ns));
+	if (used_slots(r, &lo, &hi)) {
+		for (unsigned int s = lo; s <= hi; s++) {
+			unsigned long long low, high;
+
+			if (!r->slots[s])
+				continue;
+			slot_range(s, &low, &high);
+			printf("%s{\"low\":%llu,\"high\":%llu,\"count\":%llu}", first ? "" : ",",
+			       low, high, (unsigned long long)r->slots[s]);
+			first = false;
+		}
+	}
+	printf("]}\n");
+}
+
+static int report(struct session *s, const struct syslat_opts *o)
+{
+	struct syslat_row *rows;
+	unsigned long long calls = 0;
+	size_t n, shown;
+	int err;
+
+	err = read_rows(s, &rows, &n);
+	if (err)
+		return tool_lib_error(err, "syslat: reading the histograms");
+	qsort(rows, n, sizeof(*rows), by_total_desc);
+	shown = o->top && o->top < n ? o->top : n;
+	for (size_t i = 0; i < shown; i++) {
+		if (o->common.json)
+			print_json(o, &rows[i]);
+		else
+			print_human(o, &rows[i]);
+	}
+	fflush(stdout);
+	for (size_t i = 0; i < n; i++)
+		calls += rows[i].total.count;
+	fprintf(stderr, "tpbpf: syslat: %llu system calls timed, %zu syscalls, %zu shown\n",
+		calls, n, shown);
+	free(rows);
+	return 0;
+}
+
 int cmd_syslat(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return tool_error("syslat: not built yet");
+	struct syslat_opts o = { 0 };
+	unsigned long long missed;
+	struct session s;
+	int rc;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (session_open(&s, "syslat", "syslat", &o.common))
+		return session_close(&s, EXIT_FAIL);
+	rc = tpbpf_object_set_const(s.obj, "unit_ns", o.unit_ns);
+	if (rc)
+		return session_close(&s, tool_lib_error(rc, "syslat"));
+	if (session_load_attach(&s) || session_run(&s))
+		return session_close(&s, EXIT_FAIL);
+	/* Nothing is added after the detach: the tables are final. */
+	tpbpf_object_detach(s.obj);
+	rc = report(&s, &o) ? EXIT_FAIL : EXIT_OK;
+	missed = percpu_counter_sum(s.obj, "missed");
+	if (missed)
+		fprintf(stderr, "tpbpf: syslat: %llu system calls not timed: a histogram map was full\n",
+			missed);
+	return session_close(&s, rc);
 }

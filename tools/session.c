@@ -156,28 +156,45 @@ int session_run(struct session *s)
 	return 0;
 }
 
-/* The program counts outputs that failed (ring full) in a per-CPU "drops". */
-static unsigned long long program_drops(struct session *s)
+/*
+ * The program counts outputs that failed (ring full) in a per-CPU "drops".
+ * False if it has no such map (or it cannot be read).
+ */
+static bool program_drops(struct session *s, unsigned long long *sum)
 {
 	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "drops");
-	unsigned long long sum = 0;
 	uint32_t key = 0;
 	uint64_t *vals;
 	int cpus = tpbpf_num_possible_cpus();
+	bool ok = false;
 
+	*sum = 0;
 	if (!m || cpus <= 0 || tpbpf_map_value_size(m) != sizeof(uint64_t))
-		return 0;
+		return false;
 	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(m, &key, vals) == 0)
+	if (vals && tpbpf_map_lookup(m, &key, vals) == 0) {
 		for (int i = 0; i < cpus; i++)
-			sum += vals[i];
+			*sum += vals[i];
+		ok = true;
+	}
 	free(vals);
-	return sum;
+	return ok;
 }
 
 unsigned long long session_lost(struct session *s)
 {
-	return (s->reader ? tpbpf_perf_reader_lost(s->reader) : 0) + program_drops(s);
+	unsigned long long drops;
+
+	/*
+	 * Every record the kernel reports in PERF_RECORD_LOST is also an
+	 * output that failed in the program (bpf_perf_event_output returned
+	 * -ENOSPC), so adding both counted each loss twice. The program's
+	 * count is the complete one: the kernel reports a ring's losses only
+	 * with its next successful write, so the last ones may never show.
+	 */
+	if (program_drops(s, &drops))
+		return drops;
+	return s->reader ? tpbpf_perf_reader_lost(s->reader) : 0;
 }
 
 static void print_stats(struct session *s)
@@ -186,7 +203,8 @@ static void print_stats(struct session *s)
 		struct tpbpf_program *p = tpbpf_object_program(s->obj, i);
 		uint64_t runs = 0, ns = 0;
 
-		if (tpbpf_program_stats(p, &runs, &ns))
+		/* A program the tool loaded but did not attach has nothing to say. */
+		if (!tpbpf_program_attach_count(p) || tpbpf_program_stats(p, &runs, &ns))
 			continue;
 		fprintf(stderr, "tpbpf: %s: stats: program %s: %llu runs, %llu ns total, %.1f ns per run\n",
 			s->cmd, tpbpf_program_name(p), (unsigned long long)runs,
