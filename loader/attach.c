@@ -185,7 +185,10 @@ int tpbpf_program_attach_raw_tracepoint(struct tpbpf_program *prog,
 			if (prog->kind == TPBPF_PROG_RAW_TRACEPOINT_WRITABLE)
 				return tpbpf_err(EINVAL, "program %s: raw tracepoint %s is not writable, or the program writes past its writable buffer",
 						 prog->name, name);
-			return tpbpf_err(EINVAL, "program %s: BPF_RAW_TRACEPOINT_OPEN %s: invalid argument (raw tracepoints need kernel 4.17)",
+			if (tpbpf_feature_present(TPBPF_FEAT_RAW_TRACEPOINT) == 0)
+				return tpbpf_err(EINVAL, "program %s: this kernel has no raw tracepoints (they came in 4.17)",
+						 prog->name);
+			return tpbpf_err(EINVAL, "program %s: raw tracepoint %s refused the program: it reads more arguments than the tracepoint passes",
 					 prog->name, name);
 		case EACCES:
 			return tpbpf_err(EACCES, "program %s: raw tracepoint %s: the program reads more arguments than the tracepoint has",

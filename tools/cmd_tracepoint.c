@@ -58,25 +58,12 @@ static struct target *find_target(struct tracer *t, uint32_t id)
 	return NULL;
 }
 
-/* S escaped into BUF, for a padded column. */
-static const char *escaped(const char *s, size_t len, char *buf, size_t size)
-{
-	FILE *m = fmemopen(buf, size, "w");
-
-	buf[0] = '\0';
-	if (m) {
-		print_escaped(m, s, len);
-		fclose(m);
-	}
-	return buf;
-}
-
 static void print_event(struct tracer *t, int cpu, const struct tp_event_hdr *h,
 			const struct target *tg, const uint8_t *strs,
 			const uint8_t *rec)
 {
 	struct user_strings us = { 0 };
-	char event[520], comm[80];
+	char event[520];
 
 	snprintf(event, sizeof(event), "%s:%s", tg->category, tg->name);
 	if (h->strs_size) {
@@ -95,9 +82,10 @@ static void print_event(struct tracer *t, int cpu, const struct tp_event_hdr *h,
 		printf("}%s}\n", h->flags & TP_FLAG_RECORD_CUT ? ",\"record_cut\":true" : "");
 		return;
 	}
-	printf("%llu.%06llu %3d %-16s %7u %s:", (unsigned long long)(h->ts_ns / 1000000000ULL),
-	       (unsigned long long)(h->ts_ns % 1000000000ULL / 1000), cpu,
-	       escaped(h->comm, sizeof(h->comm), comm, sizeof(comm)), h->tgid, event);
+	printf("%llu.%06llu %3d ", (unsigned long long)(h->ts_ns / 1000000000ULL),
+	       (unsigned long long)(h->ts_ns % 1000000000ULL / 1000), cpu);
+	print_escaped_padded(stdout, h->comm, sizeof(h->comm), 16);
+	printf(" %7u %s:", h->tgid, event);
 	decode_record(stdout, false, &tg->fmt, rec, h->record_size, h->strs_size ? &us : NULL);
 	if (h->flags & TP_FLAG_RECORD_CUT)
 		fputs(" (record cut)", stdout);

@@ -83,3 +83,15 @@ void print_json_string(FILE *f, const char *s, size_t len)
 	}
 	fputc('"', f);
 }
+
+void print_escaped_padded(FILE *f, const char *s, size_t len, int width)
+{
+	char buf[128] = "";
+	FILE *m = fmemopen(buf, sizeof(buf), "w");
+
+	if (m) {
+		print_escaped(m, s, len);
+		fclose(m);
+	}
+	fprintf(f, "%-*s", width, buf);
+}

@@ -116,6 +116,8 @@ int session_close(struct session *s, int rc);
 
 /* Text with non-printable bytes escaped (\n, \x1b, ...), at most LEN bytes. */
 void print_escaped(FILE *f, const char *s, size_t len);
+/* print_escaped() into a column of WIDTH characters (padded with spaces). */
+void print_escaped_padded(FILE *f, const char *s, size_t len, int width);
 /* A JSON string literal (quotes included), at most LEN bytes, valid UTF-8. */
 void print_json_string(FILE *f, const char *s, size_t len);
 
