@@ -250,6 +250,24 @@ int tpbpf_enable_stats(void);
 int tpbpf_program_stats(const struct tpbpf_program *prog, uint64_t *run_cnt,
 			uint64_t *run_time_ns);
 
+/*
+ * Every entry of a map at once: keys and values in two arrays (values of
+ * tpbpf_map_value_buf_size() bytes each). Keys are collected before any
+ * value is read, so entries added meanwhile may be missed but none is
+ * read twice. With DELETE, each entry is deleted right after it is read
+ * (what a periodic "top" display wants).
+ */
+struct tpbpf_map_entries {
+	size_t n;
+	size_t key_size;
+	size_t value_size;
+	void *keys;
+	void *values;
+};
+int tpbpf_map_snapshot(const struct tpbpf_map *map, bool delete,
+		       struct tpbpf_map_entries *out);
+void tpbpf_map_entries_free(struct tpbpf_map_entries *e);
+
 /* Number of possible CPUs (/sys/devices/system/cpu/possible). */
 int tpbpf_num_possible_cpus(void);
 

@@ -130,48 +130,25 @@ static int by_count_desc(const void *a, const void *b)
 static int read_counts(const struct tpbpf_map *map, bool reset,
 		       struct syscount_row **rows, size_t *n)
 {
-	struct syscount_key *keys = NULL, key, *prev = NULL;
-	size_t nkeys = 0, cap = 0;
+	struct tpbpf_map_entries e;
 	int err;
 
 	*rows = NULL;
 	*n = 0;
-	/* Keys first: deleting while walking would restart the walk. */
-	while ((err = tpbpf_map_next_key(map, prev, &key)) == 0) {
-		if (nkeys == cap) {
-			struct syscount_key *k;
-
-			cap = cap ? cap * 2 : 256;
-			k = realloc(keys, cap * sizeof(*keys));
-			if (!k) {
-				free(keys);
-				return -ENOMEM;
-			}
-			keys = k;
-		}
-		keys[nkeys] = key;
-		prev = &keys[nkeys++];
-	}
-	if (err != -ENOENT) {
-		free(keys);
+	err = tpbpf_map_snapshot(map, reset, &e);
+	if (err)
 		return err;
-	}
-	*rows = calloc(nkeys ? nkeys : 1, sizeof(**rows));
+	*rows = calloc(e.n ? e.n : 1, sizeof(**rows));
 	if (!*rows) {
-		free(keys);
+		tpbpf_map_entries_free(&e);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < nkeys; i++) {
-		struct syscount_row *r = &(*rows)[*n];
-
-		if (tpbpf_map_lookup(map, &keys[i], &r->val))
-			continue;	/* gone meanwhile */
-		r->key = keys[i];
-		(*n)++;
-		if (reset)
-			tpbpf_map_delete(map, &keys[i]);
+	for (size_t i = 0; i < e.n; i++) {
+		memcpy(&(*rows)[i].key, (char *)e.keys + i * e.key_size, sizeof((*rows)[i].key));
+		memcpy(&(*rows)[i].val, (char *)e.values + i * e.value_size, sizeof((*rows)[i].val));
 	}
-	free(keys);
+	*n = e.n;
+	tpbpf_map_entries_free(&e);
 	return 0;
 }
 

@@ -95,39 +95,6 @@ static int parse_args(int argc, char **argv, struct syslat_opts *o)
 	return 0;
 }
 
-/* Every key of MAP (KEY_SIZE bytes each) into a malloc'd array. */
-static int map_keys(const struct tpbpf_map *map, size_t key_size, void **out, size_t *n)
-{
-	char *keys = NULL, *prev = NULL, key[64];
-	size_t cap = 0;
-	int err;
-
-	*n = 0;
-	if (key_size > sizeof(key))
-		return -EINVAL;
-	while ((err = tpbpf_map_next_key(map, prev, key)) == 0) {
-		if (*n == cap) {
-			char *k;
-
-			cap = cap ? cap * 2 : 256;
-			k = realloc(keys, cap * key_size);
-			if (!k) {
-				free(keys);
-				return -ENOMEM;
-			}
-			keys = k;
-		}
-		memcpy(keys + *n * key_size, key, key_size);
-		prev = keys + (*n)++ * key_size;
-	}
-	if (err != -ENOENT) {
-		free(keys);
-		return err;
-	}
-	*out = keys;
-	return 0;
-}
-
 static int by_nr(const void *a, const void *b)
 {
 	const struct syslat_row *x = a, *y = b;
@@ -149,47 +116,49 @@ static int read_rows(struct session *s, struct syslat_row **rows, size_t *n)
 {
 	struct tpbpf_map *totals = tpbpf_object_find_map(s->obj, "totals");
 	struct tpbpf_map *hists = tpbpf_object_find_map(s->obj, "hists");
-	struct syslat_hist_key *hkeys = NULL;
-	uint32_t *nrs = NULL;
-	size_t nnrs, nh;
+	struct tpbpf_map_entries t, h;
 	int err;
 
 	*rows = NULL;
 	*n = 0;
 	if (!totals || !hists)
 		return -ENOENT;
-	err = map_keys(totals, sizeof(*nrs), (void **)&nrs, &nnrs);
-	if (!err)
-		err = map_keys(hists, sizeof(*hkeys), (void **)&hkeys, &nh);
+	err = tpbpf_map_snapshot(totals, false, &t);
 	if (err)
-		goto out;
-	*rows = calloc(nnrs ? nnrs : 1, sizeof(**rows));
+		return err;
+	err = tpbpf_map_snapshot(hists, false, &h);
+	if (err) {
+		tpbpf_map_entries_free(&t);
+		return err;
+	}
+	*rows = calloc(t.n ? t.n : 1, sizeof(**rows));
 	if (!*rows) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < nnrs; i++) {
-		struct syslat_row *r = &(*rows)[*n];
+	for (size_t i = 0; i < t.n; i++) {
+		struct syslat_row *r = &(*rows)[i];
 
-		if (tpbpf_map_lookup(totals, &nrs[i], &r->total) == 0) {
-			r->nr = nrs[i];
-			(*n)++;
-		}
+		memcpy(&r->nr, (char *)t.keys + i * t.key_size, sizeof(r->nr));
+		memcpy(&r->total, (char *)t.values + i * t.value_size, sizeof(r->total));
 	}
+	*n = t.n;
 	qsort(*rows, *n, sizeof(**rows), by_nr);
-	for (size_t i = 0; i < nh; i++) {
-		struct syslat_row key = { .nr = hkeys[i].nr }, *r;
+	for (size_t i = 0; i < h.n; i++) {
+		struct syslat_hist_key hk;
+		struct syslat_row key = { 0 }, *r;
 		uint64_t count;
 
+		memcpy(&hk, (char *)h.keys + i * h.key_size, sizeof(hk));
+		memcpy(&count, (char *)h.values + i * h.value_size, sizeof(count));
+		key.nr = hk.nr;
 		r = bsearch(&key, *rows, *n, sizeof(**rows), by_nr);
-		if (!r || hkeys[i].slot >= SYSLAT_SLOTS ||
-		    tpbpf_map_lookup(hists, &hkeys[i], &count))
-			continue;
-		r->slots[hkeys[i].slot] = count;
+		if (r && hk.slot < SYSLAT_SLOTS)
+			r->slots[hk.slot] = count;
 	}
 out:
-	free(nrs);
-	free(hkeys);
+	tpbpf_map_entries_free(&t);
+	tpbpf_map_entries_free(&h);
 	return err;
 }
 
