@@ -201,6 +201,10 @@ static int read_relocations(struct tpbpf_object *obj, Elf *elf)
 		/* Only code is relocated; .BTF, debug info and the rest are not needed. */
 		if (!(target->flags & SHF_EXECINSTR))
 			continue;
+		/* A second table for one section would overwrite (and leak) the first. */
+		if (target->relocs)
+			return tpbpf_err(EINVAL, "%s: two relocation sections for section %s; the object is corrupt",
+					 obj->name, target->name);
 		data = elf_getdata(scn, NULL);
 		if (!data || sh.sh_entsize != sizeof(Elf64_Rel))
 			return tpbpf_err(EINVAL, "%s: unreadable relocations for %s",
@@ -219,8 +223,10 @@ static int read_relocations(struct tpbpf_object *obj, Elf *elf)
 				return tpbpf_err(EINVAL, "%s: relocation %zu of %s names symbol %zu, past the end of the symbol table",
 						 obj->name, i, target->name,
 						 (size_t)GELF_R_SYM(rel.r_info));
+			/* No sum here: r_offset near 2^64 would wrap past the check. */
 			if (rel.r_offset % sizeof(struct bpf_insn) ||
-			    rel.r_offset + sizeof(struct bpf_insn) > target->size)
+			    rel.r_offset >= target->size ||
+			    target->size - rel.r_offset < sizeof(struct bpf_insn))
 				return tpbpf_err(EINVAL, "%s: relocation %zu of %s at offset %llu lies outside the section (%zu bytes)",
 						 obj->name, i, target->name,
 						 (unsigned long long)rel.r_offset, target->size);
@@ -231,6 +237,13 @@ static int read_relocations(struct tpbpf_object *obj, Elf *elf)
 		target->nr_relocs = n;
 	}
 	return 0;
+}
+
+/* A section the loader uses by its name (not debug info, BTF, ...). */
+static bool section_has_role(const struct obj_section *s)
+{
+	return s->role != SEC_OTHER || strcmp(s->name, "license") == 0 ||
+	       strcmp(s->name, "version") == 0;
 }
 
 static int classify_sections(struct tpbpf_object *obj)
@@ -273,6 +286,20 @@ static int classify_sections(struct tpbpf_object *obj)
 			   (s->flags & SHF_ALLOC) && is_data_section(s->name)) {
 			s->role = SEC_DATA;
 		}
+	}
+	/*
+	 * Two sections of one name make "the" license, maps or program section
+	 * ambiguous (which one wins would be an accident of order); only a
+	 * crafted or corrupt file has them, so refuse it.
+	 */
+	for (size_t i = 2; i < obj->nr_secs; i++) {
+		if (!section_has_role(&obj->secs[i]))
+			continue;
+		for (size_t j = 1; j < i; j++)
+			if (section_has_role(&obj->secs[j]) &&
+			    strcmp(obj->secs[i].name, obj->secs[j].name) == 0)
+				return tpbpf_err(EINVAL, "%s: sections %zu and %zu are both named %s; the object is corrupt",
+						 obj->name, j, i, obj->secs[i].name);
 	}
 	if (!obj->license[0])
 		return tpbpf_err(EINVAL, "%s: no license section; add: char LICENSE[] SEC(\"license\") = \"GPL\";",

@@ -99,6 +99,16 @@ static bool has_events_dir(const char *dir)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* DIR/events exists but we may not look into it (EACCES). */
+static bool events_dir_denied(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/events", dir);
+	return stat(path, &st) != 0 && errno == EACCES;
+}
+
 int tpbpf_tracefs_set_root(const char *dir)
 {
 	if (!dir || !*dir)
@@ -202,6 +212,15 @@ static int find_root(void)
 		tpbpf_log("tracefs: using %s (under debugfs)", root);
 		return 0;
 	}
+	/*
+	 * Mounted, but closed to us (tracefs is root-only): say that, not
+	 * "not mounted" after a mount attempt that fails with EPERM.
+	 */
+	if (events_dir_denied(DEFAULT_TRACEFS) || events_dir_denied(DEBUGFS_TRACING))
+		return tpbpf_err(EACCES, "tracefs at %s is not readable: %s; "
+				 "tracing needs root (or CAP_SYS_ADMIN and access "
+				 "to tracefs)", events_dir_denied(DEFAULT_TRACEFS) ?
+				 DEFAULT_TRACEFS : DEBUGFS_TRACING, strerror(EACCES));
 	tpbpf_log("tracefs: not mounted; mount(\"tracefs\", \"%s\")",
 		  DEFAULT_TRACEFS);
 	if (mount("nodev", DEFAULT_TRACEFS, "tracefs", 0, NULL) != 0) {

@@ -70,8 +70,9 @@ static void print_event(struct tracer *t, int cpu, const struct tp_event_hdr *h,
 		us.n = tg->info.nr_strs;
 		for (unsigned int i = 0; i < us.n; i++) {
 			us.str[i] = (const char *)strs + (size_t)i * TP_STR_LEN;
-			us.len[i] = h->str_len[i];
-			us.cut[i] = h->str_len[i] == TP_STR_LEN;
+			/* A length from the kernel side: never past its own buffer. */
+			us.len[i] = h->str_len[i] > TP_STR_LEN ? TP_STR_LEN : h->str_len[i];
+			us.cut[i] = h->str_len[i] >= TP_STR_LEN;
 		}
 	}
 	if (t->json) {
@@ -110,7 +111,7 @@ static void on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	    hdr.record_size > size - sizeof(hdr) - hdr.strs_size)
 		return;
 	tg = find_target(t, hdr.event_id);
-	if (!tg)
+	if (!tg || (hdr.strs_size && hdr.strs_size < tg->info.nr_strs * TP_STR_LEN))
 		return;
 	print_event(t, cpu, &hdr, tg, strs, strs + hdr.strs_size);
 	t->s.events++;

@@ -53,8 +53,8 @@ static int64_t sign_extend(uint64_t v, unsigned int size)
 	return (int64_t)v;
 }
 
-static void print_int(FILE *f, const struct tpbpf_field *fd, const uint8_t *p,
-		      bool syscall)
+static void print_int(FILE *f, bool json, const struct tpbpf_field *fd,
+		      const uint8_t *p, bool syscall)
 {
 	uint64_t v = read_uint(p, fd->size);
 	bool sign = fd->is_signed;
@@ -67,8 +67,11 @@ static void print_int(FILE *f, const struct tpbpf_field *fd, const uint8_t *p,
 		    strcmp(fd->type, "key_t") == 0 || strcmp(fd->type, "clockid_t") == 0)
 			width = 4;
 	}
-	if (shown_in_hex(fd))
+	/* JSON has no hex numbers: flags and addresses stay plain numbers there. */
+	if (shown_in_hex(fd) && !json)
 		fprintf(f, "0x%" PRIx64, v);
+	else if (shown_in_hex(fd))
+		fprintf(f, "%" PRIu64, v);
 	else if (sign)
 		fprintf(f, "%" PRId64, sign_extend(v & (width >= 8 ? ~0ULL : (1ULL << (width * 8)) - 1), width));
 	else
@@ -117,8 +120,17 @@ static void print_array(FILE *f, const struct tpbpf_field *fd, const uint8_t *p)
 static void print_dynamic(FILE *f, bool json, const struct tpbpf_field *fd,
 			  const uint8_t *rec, size_t rec_len)
 {
-	uint32_t loc = (uint32_t)read_uint(rec + fd->offset, 4);
-	size_t off = loc & 0xffff, len = loc >> 16;
+	uint32_t loc;
+	size_t off, len;
+
+	/* The caller checked SIZE bytes, not 4: a format may say otherwise. */
+	if (fd->size < 4) {
+		print_hex_bytes(f, json, rec + fd->offset, fd->size);
+		return;
+	}
+	loc = (uint32_t)read_uint(rec + fd->offset, 4);
+	off = loc & 0xffff;
+	len = loc >> 16;
 
 	if (fd->kind == TPBPF_FIELD_REL_LOC)
 		off += fd->offset + fd->size;
@@ -155,7 +167,7 @@ void decode_record(FILE *f, bool json, const struct tpbpf_format *fmt,
 		}
 		switch (fd->kind) {
 		case TPBPF_FIELD_INT:
-			print_int(f, fd, p, us != NULL);
+			print_int(f, json, fd, p, us != NULL);
 			break;
 		case TPBPF_FIELD_CHAR_ARRAY:
 			print_text(f, json, (const char *)p, fd->size);
