@@ -96,17 +96,19 @@ static __always_inline void count_switch_out(void *ctx, __u32 prev_pid)
 	}
 }
 
-/* -p: is this switch one of the target process's? */
+/*
+ * -p: is this switch one of the target process's? PREV_TID is current,
+ * whose process is known; next is only a thread ID.
+ */
 static __always_inline int involves_target(__u32 target, __u32 prev_tgid,
-					   __s32 prev_pid, __s32 next_pid)
+					   __u32 prev_tid, __s32 next_pid)
 {
 	__u32 tid = (__u32)next_pid;
 	__u8 one = 1;
 
 	if (prev_tgid == target) {
-		tid = (__u32)prev_pid;
-		if (!bpf_map_lookup_elem(&threads, &tid))
-			bpf_map_update_elem(&threads, &tid, &one, BPF_ANY);
+		if (!bpf_map_lookup_elem(&threads, &prev_tid))
+			bpf_map_update_elem(&threads, &prev_tid, &one, BPF_ANY);
 		return 1;
 	}
 	return tid == target || bpf_map_lookup_elem(&threads, &tid);
@@ -116,20 +118,23 @@ SEC("tracepoint/sched/sched_switch")
 int on_switch(void *ctx)
 {
 	__u32 target = TPBPF_CONST(target_pid);
-	__u32 prev_tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 prev_tgid = id >> 32;
 	struct switch_event ev = { 0 };
 	__s64 state = 0;
 	__s32 state32 = 0;
 
-	TP_READ_FIELD(&ev.prev_pid, ctx, sched, sched_switch, prev_pid);
 	if (TPBPF_CONST(top_mode)) {
-		if (!target || prev_tgid == target)
-			count_switch_out(ctx, (__u32)ev.prev_pid);
+		if (target && prev_tgid != target)
+			return 0;
+		TP_READ_FIELD(&ev.prev_pid, ctx, sched, sched_switch, prev_pid);
+		count_switch_out(ctx, (__u32)ev.prev_pid);
 		return 0;
 	}
 	TP_READ_FIELD(&ev.next_pid, ctx, sched, sched_switch, next_pid);
-	if (target && !involves_target(target, prev_tgid, ev.prev_pid, ev.next_pid))
+	if (target && !involves_target(target, prev_tgid, (__u32)id, ev.next_pid))
 		return 0;
+	TP_READ_FIELD(&ev.prev_pid, ctx, sched, sched_switch, prev_pid);
 	ev.ts_ns = bpf_ktime_get_ns();
 	ev.prev_tgid = prev_tgid;
 	/* A long: 4 bytes on 32-bit kernels. */

@@ -92,12 +92,16 @@ static __always_inline void remember(__u64 filename, __u64 flags, __u64 how)
 static __always_inline void report(void *ctx, __s64 ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, zero = 0, len;
-	struct pending_open *p = bpf_map_lookup_elem(&pending, &tid);
+	__u32 tid = (__u32)id, zero = 0, len, target = TPBPF_CONST(target_pid);
+	struct pending_open *p;
 	struct open_event *ev;
 	__u64 filename, flags, how, *dropped;
 	long n;
 
+	/* -p: skip the lookup for the other processes. */
+	if (target && (id >> 32) != target)
+		return;
+	p = bpf_map_lookup_elem(&pending, &tid);
 	if (!p)
 		return;
 	filename = p->filename;
