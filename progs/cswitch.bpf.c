@@ -15,21 +15,8 @@
 #include <linux/errno.h>
 
 #include "tpbpf_bpf.h"
+#include "event_output.h"
 #include "cswitch.h"
-
-struct bpf_map_def SEC("maps") events = {
-	.type = BPF_MAP_TYPE_PERF_EVENT_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u32),
-	.max_entries = 0,
-};
-
-struct bpf_map_def SEC("maps") drops = {
-	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u64),
-	.max_entries = 1,
-};
 
 struct bpf_map_def SEC("maps") counts = {
 	.type = BPF_MAP_TYPE_HASH,
@@ -147,8 +134,7 @@ int on_switch(void *ctx)
 	ev.prev_state = state;
 	READ_COMM(ev.prev_comm, ctx, prev_comm);
 	READ_COMM(ev.next_comm, ctx, next_comm);
-	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &ev, sizeof(ev)))
-		add_one(&drops);
+	send_event(ctx, &ev, sizeof(ev));
 	return 0;
 }
 

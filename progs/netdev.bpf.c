@@ -11,22 +11,9 @@
  * packets and bytes are counted per (device, direction) in "totals" instead.
  */
 #include "tpbpf_bpf.h"
+#include "event_output.h"
 
 #include "netdev.h"
-
-struct bpf_map_def SEC("maps") events = {
-	.type = BPF_MAP_TYPE_PERF_EVENT_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u32),
-	.max_entries = 0,
-};
-
-struct bpf_map_def SEC("maps") drops = {
-	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u64),
-	.max_entries = 1,
-};
 
 struct bpf_map_def SEC("maps") totals = {
 	.type = BPF_MAP_TYPE_HASH,
@@ -113,13 +100,7 @@ int netdev(void *ctx)
 	ev.pid = tgid;
 	ev.tid = (__u32)pid_tgid;
 	bpf_get_current_comm(ev.comm, sizeof(ev.comm));
-	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &ev, sizeof(ev))) {
-		__u32 zero = 0;
-		__u64 *n = bpf_map_lookup_elem(&drops, &zero);
-
-		if (n)
-			__sync_fetch_and_add(n, 1);
-	}
+	send_event(ctx, &ev, sizeof(ev));
 	return 0;
 }
 

@@ -16,6 +16,7 @@
  * missing; those programs are then loaded but not attached).
  */
 #include "tpbpf_bpf.h"
+#include "event_output.h"
 #include "opensnoop.h"
 
 struct pending_open {
@@ -36,20 +37,6 @@ struct bpf_map_def SEC("maps") event_buf = {
 	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
 	.key_size = sizeof(__u32),
 	.value_size = sizeof(struct open_event),
-	.max_entries = 1,
-};
-
-struct bpf_map_def SEC("maps") events = {
-	.type = BPF_MAP_TYPE_PERF_EVENT_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u32),
-	.max_entries = 0,
-};
-
-struct bpf_map_def SEC("maps") drops = {
-	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u64),
 	.max_entries = 1,
 };
 
@@ -95,7 +82,7 @@ static __always_inline void report(void *ctx, __s64 ret)
 	__u32 tid = (__u32)id, zero = 0, len, target = TPBPF_CONST(target_pid);
 	struct pending_open *p;
 	struct open_event *ev;
-	__u64 filename, flags, how, *dropped;
+	__u64 filename, flags, how;
 	long n;
 
 	/* -p: skip the lookup for the other processes. */
@@ -127,12 +114,7 @@ static __always_inline void report(void *ctx, __s64 ret)
 	if (len > sizeof(ev->path))
 		len = sizeof(ev->path);
 	ev->path_len = len;
-	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev,
-				  OPEN_EVENT_HDR_SIZE + len)) {
-		dropped = bpf_map_lookup_elem(&drops, &zero);
-		if (dropped)
-			*dropped += 1;
-	}
+	send_event(ctx, ev, OPEN_EVENT_HDR_SIZE + len);
 }
 
 SEC("tracepoint/syscalls/sys_enter_openat")

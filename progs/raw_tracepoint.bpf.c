@@ -12,23 +12,10 @@
  * past nr_args and does not count them.
  */
 #include "tpbpf_bpf.h"
+#include "event_output.h"
 #include "raw_tracepoint.h"
 
 struct bpf_map_def SEC("maps") hits = {
-	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u64),
-	.max_entries = 1,
-};
-
-struct bpf_map_def SEC("maps") events = {
-	.type = BPF_MAP_TYPE_PERF_EVENT_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u32),
-	.max_entries = 0,
-};
-
-struct bpf_map_def SEC("maps") drops = {
 	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
 	.key_size = sizeof(__u32),
 	.value_size = sizeof(__u64),
@@ -75,12 +62,7 @@ int raw_tp_count(struct bpf_raw_tracepoint_args *ctx)
 		ev.args[6] = ctx->args[6];
 	if (n > 7)
 		ev.args[7] = ctx->args[7];
-	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &ev, sizeof(ev))) {
-		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
-
-		if (d)
-			__sync_fetch_and_add(d, 1);
-	}
+	send_event(ctx, &ev, sizeof(ev));
 	return 0;
 }
 

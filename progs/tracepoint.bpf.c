@@ -10,6 +10,7 @@
  * user space per event ID; the event ID comes from the attach cookie.
  */
 #include "tpbpf_bpf.h"
+#include "event_output.h"
 #include "tracepoint.h"
 
 struct bpf_map_def SEC("maps") tp_info = {
@@ -24,21 +25,6 @@ struct bpf_map_def SEC("maps") scratch = {
 	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
 	.key_size = sizeof(__u32),
 	.value_size = sizeof(struct tp_event),
-	.max_entries = 1,
-};
-
-struct bpf_map_def SEC("maps") events = {
-	.type = BPF_MAP_TYPE_PERF_EVENT_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u32),
-	.max_entries = 0,	/* one per CPU */
-};
-
-/* Outputs that failed (ring full), so loss is never silent. */
-struct bpf_map_def SEC("maps") drops = {
-	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
-	.key_size = sizeof(__u32),
-	.value_size = sizeof(__u64),
 	.max_entries = 1,
 };
 
@@ -102,18 +88,12 @@ static __always_inline __u64 copy_record(void *ctx, struct tp_info *info,
 	return size;
 }
 
+/* Never more than the scratch buffer holds. */
 static __always_inline void send(void *ctx, void *data, __u64 size)
 {
-	__u32 zero = 0;
-	__u64 *d;
-
 	if (size > sizeof(struct tp_event))
 		size = sizeof(struct tp_event);
-	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, data, size)) {
-		d = bpf_map_lookup_elem(&drops, &zero);
-		if (d)
-			*d += 1;
-	}
+	send_event(ctx, data, size);
 }
 
 /* Any tracepoint: header and record. */
