@@ -45,26 +45,28 @@ static void kernel_name(const char *obj_name, const char *name, char out[16])
  */
 static bool memlock_raise_failed;
 
-static void raise_memlock_if_charged(void)
+/* True if the limit was raised just now (worth trying again). */
+static bool raise_memlock_if_charged(void)
 {
 	struct rlimit r;
 	static bool done;
 
 	if (done)
-		return;
+		return false;
 	done = true;
 	if (getrlimit(RLIMIT_MEMLOCK, &r) == 0 && r.rlim_cur == RLIM_INFINITY)
-		return;
+		return false;
 	if (tpbpf_feature_present(TPBPF_FEAT_MEMCG) != 0)
-		return;	/* charged to the memory cgroup, or unknown: leave it */
+		return false;	/* charged to the memory cgroup, or unknown */
 	r.rlim_cur = r.rlim_max = RLIM_INFINITY;
 	if (setrlimit(RLIMIT_MEMLOCK, &r)) {
 		memlock_raise_failed = true;
 		tpbpf_log("setrlimit(RLIMIT_MEMLOCK, unlimited): %s; maps may fail with EPERM",
 			  strerror(errno));
-		return;
+		return false;
 	}
 	tpbpf_log("setrlimit(RLIMIT_MEMLOCK, unlimited): ok (this kernel charges BPF memory to it)");
+	return true;
 }
 
 static int explain_map_error(const struct tpbpf_map *m, int err)
@@ -131,6 +133,9 @@ static int create_map(struct tpbpf_object *obj, struct tpbpf_map *m)
 	} else if (fd >= 0 && a.name) {
 		tpbpf_feature_set(TPBPF_FEAT_MAP_NAME, true);
 	}
+	/* EPERM before 5.11 may be RLIMIT_MEMLOCK: only then is it probed. */
+	if (fd == -EPERM && raise_memlock_if_charged())
+		fd = tpbpf_sys_map_create(&a);
 	if (fd < 0)
 		return explain_map_error(m, fd);
 	m->fd = fd;
@@ -164,7 +169,8 @@ static int fill_data_map(struct tpbpf_object *obj, struct tpbpf_map *m)
 
 int obj_create_maps(struct tpbpf_object *obj)
 {
-	if (obj->nr_maps)
+	/* Forced absent (tests): take the pre-5.11 path up front. */
+	if (obj->nr_maps && tpbpf_feature_forced(TPBPF_FEAT_MEMCG))
 		raise_memlock_if_charged();
 	for (size_t i = 0; i < obj->nr_maps; i++) {
 		struct tpbpf_map *m = &obj->maps[i];

@@ -109,6 +109,17 @@ static bool events_dir_denied(const char *dir)
 	return stat(path, &st) != 0 && errno == EACCES;
 }
 
+/*
+ * Event IDs already read (from "id" or a format file's "ID:" line), so a
+ * load that resolved TP_ID or field offsets does not read tracefs again to
+ * attach. Cleared when the root changes.
+ */
+static struct {
+	char key[96];
+	int id;
+} id_cache[64];
+static unsigned int id_cache_next;
+
 int tpbpf_tracefs_set_root(const char *dir)
 {
 	if (!dir || !*dir)
@@ -120,6 +131,7 @@ int tpbpf_tracefs_set_root(const char *dir)
 				 "events/ directory", dir);
 	strcpy(root, dir);
 	root_known = true;
+	memset(id_cache, 0, sizeof(id_cache));
 	tpbpf_log("tracefs: using %s (set by the caller)", root);
 	return 0;
 }
@@ -448,6 +460,38 @@ static int parse_id(const char *text, size_t len, const char *path)
 	return (int)v;
 }
 
+
+static bool id_cache_key(const char *category, const char *name, char *key, size_t len)
+{
+	return (size_t)snprintf(key, len, "%s/%s", category, name) < len;
+}
+
+void tpbpf_tracefs_remember_id(const char *category, const char *name, int id)
+{
+	char key[sizeof(id_cache[0].key)];
+
+	if (id < 0 || !id_cache_key(category, name, key, sizeof(key)))
+		return;
+	for (unsigned int i = 0; i < ARRAY_SIZE(id_cache); i++)
+		if (strcmp(id_cache[i].key, key) == 0)
+			return;
+	strcpy(id_cache[id_cache_next].key, key);
+	id_cache[id_cache_next].id = id;
+	id_cache_next = (id_cache_next + 1) % ARRAY_SIZE(id_cache);
+}
+
+static int cached_id(const char *category, const char *name)
+{
+	char key[sizeof(id_cache[0].key)];
+
+	if (!id_cache_key(category, name, key, sizeof(key)))
+		return -1;
+	for (unsigned int i = 0; i < ARRAY_SIZE(id_cache); i++)
+		if (id_cache[i].key[0] && strcmp(id_cache[i].key, key) == 0)
+			return id_cache[i].id;
+	return -1;
+}
+
 int tpbpf_tracepoint_id(const char *category, const char *name)
 {
 	char path[PATH_MAX], *text;
@@ -457,6 +501,11 @@ int tpbpf_tracepoint_id(const char *category, const char *name)
 	err = tpbpf_tracefs_event_file(category, name, "id", path, sizeof(path));
 	if (err)
 		return err;
+	id = cached_id(category, name);
+	if (id >= 0) {
+		tpbpf_log("tracefs: %s:%s -> event ID %d (read before)", category, name, id);
+		return id;
+	}
 	err = tpbpf_read_file(path, &text, &len);
 	if (err == -ENOENT || err == -ENOTDIR)
 		return not_found(category, name);
@@ -464,8 +513,10 @@ int tpbpf_tracepoint_id(const char *category, const char *name)
 		return err;
 	id = parse_id(text, len, path);
 	free(text);
-	if (id >= 0)
+	if (id >= 0) {
 		tpbpf_log("tracefs: %s -> event ID %d", path, id);
+		tpbpf_tracefs_remember_id(category, name, id);
+	}
 	return id;
 }
 
@@ -538,6 +589,34 @@ static int list_category(int eventsfd, const char *category, char ***v,
 	return err;
 }
 
+/* Lines "category:name" of available_events; -ENOENT when it is missing. */
+static int list_available_events(char ***v, size_t *n, size_t *cap)
+{
+	char path[PATH_MAX + 32], *text, *line, *save = NULL;
+	size_t len;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/available_events", root);
+	if (access(path, R_OK))
+		return -ENOENT;
+	err = tpbpf_read_file(path, &text, &len);
+	if (err)
+		return err;
+	for (line = strtok_r(text, "\n", &save); line && !err;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		/* Names that could not be used anyway are left out. */
+		if (tpbpf_tracepoint_name_valid(line) && tpbpf_tracepoint_name_valid(colon + 1))
+			err = strv_push(v, n, cap, line, colon + 1);
+	}
+	free(text);
+	return err;
+}
+
 int tpbpf_tracepoint_list(char ***names, size_t *count)
 {
 	char path[PATH_MAX + 16];
@@ -550,6 +629,19 @@ int tpbpf_tracepoint_list(char ***names, size_t *count)
 	err = need_root();
 	if (err)
 		return err;
+	/* available_events names them all in one read: no walk of 2000+ dirs. */
+	err = list_available_events(&v, &n, &cap);
+	if (err == 0 && n) {
+		qsort(v, n, sizeof(*v), cmp_str);
+		tpbpf_log("tracefs: %zu tracepoints in %s/available_events", n, root);
+		*names = v;
+		*count = n;
+		return 0;
+	}
+	tpbpf_strv_free(v, n);
+	v = NULL;
+	n = cap = 0;
+	err = 0;
 	snprintf(path, sizeof(path), "%s/events", root);
 	d = opendir(path);
 	if (!d)

@@ -23,4 +23,7 @@ void tpbpf_tracefs_quote(const char *s, char *buf, size_t len);
 /* Levenshtein distance between A and B (both at most 511 characters). */
 unsigned int tpbpf_edit_distance(const char *a, const char *b);
 
+/* Remember an event ID read elsewhere (a format file's ID: line). */
+void tpbpf_tracefs_remember_id(const char *category, const char *name, int id);
+
 #endif

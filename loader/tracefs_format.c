@@ -481,6 +481,7 @@ int tpbpf_format_read(const char *category, const char *name,
 		return tpbpf_err_prefix(-err, "%s: ", path);
 	tpbpf_log("tracefs: %s: id %d, %u fields, %u bytes", path, out->id,
 		  out->nr_fields, out->fixed_size);
+	tpbpf_tracefs_remember_id(category, name, out->id);
 	return 0;
 }
 

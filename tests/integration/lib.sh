@@ -35,6 +35,8 @@ wait_for() { # file pattern secs
 start_tpbpf() {
 	"$TPBPF" "$@" > "$T/out" 2> "$T/err" &
 	TPBPF_PID=$!
+	# run_test kills it if the test ends (or fails) without stopping it.
+	echo "$TPBPF_PID" >> "$T/.pids"
 	if ! wait_for "$T/err" 'attached|error' 15; then
 		kill -KILL $TPBPF_PID 2>/dev/null
 		fail "tpbpf $* did not report attached; stderr: $(head -c 300 "$T/err")"
@@ -60,6 +62,13 @@ run_test() { # name function [root]
 	[ "$need" = root ] && before=$(kernel_bpf_ids)
 	( cd "$T" && "$fn" ) > "$T/.log" 2>&1
 	rc=$?
+	# A failed test may leave its tpbpf running: never let it outlive the test.
+	if [ -s "$T/.pids" ]; then
+		local p
+		for p in $(cat "$T/.pids"); do
+			kill -INT "$p" 2>/dev/null && sleep 0.5 && kill -KILL "$p" 2>/dev/null
+		done
+	fi
 	why=$(cat "$T/.why" 2>/dev/null)
 	if [ "$need" = root ] && [ $rc -eq 0 ]; then
 		# Objects are freed after their last fd is closed, a little later.
