@@ -127,6 +127,7 @@ integration: $(TEST_DEPS)
 # Fuzzing (make fuzz) and benchmarks (make bench) live in their own files.
 -include tests/fuzz/fuzz.mk
 -include bench/bench.mk
+-include vm/vm.mk
 
 # ---- install ----------------------------------------------------------------
 install: all

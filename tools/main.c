@@ -28,11 +28,12 @@ static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "what the loader will do with an object, without loading it" },
 	{ "new", cmd_new, "write a ready-to-build project for one tracepoint" },
 	{ "features", cmd_features, "what this kernel supports, and the fallback tpbpf uses" },
+	{ "offsets", cmd_offsets, "kernel struct offsets file for --offsets (--from-headers DIR)" },
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tpbpf [-v] [--tracefs DIR] COMMAND [ARGS...]\n\n"
+	fprintf(f, "usage: tpbpf [-v] [--tracefs DIR] [--offsets FILE] COMMAND [ARGS...]\n\n"
 		"Load eBPF programs onto tracepoints with raw bpf(2) and perf_event_open(2).\n\n"
 		"commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -40,6 +41,8 @@ static void usage(FILE *f)
 	fprintf(f, "\noptions:\n"
 		"  -v, --verbose     print each step of the load path (bpf() calls, relocations, tracefs reads)\n"
 		"  --tracefs DIR     use DIR as the tracefs root\n"
+		"  --offsets FILE    kernel struct offsets for KERNEL_OFF() (tpbpf offsets writes one);\n"
+		"                    without it they come from /sys/kernel/btf/vmlinux when it exists\n"
 		"  -h, --help        this help; 'tpbpf COMMAND --help' for a command's options\n"
 		"\nexit status: 0 success, 1 failure, 2 usage error\n");
 }
@@ -55,10 +58,11 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "tracefs", required_argument, NULL, 'T' },
+		{ "offsets", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *tracefs = NULL;
+	const char *tracefs = NULL, *offsets = NULL;
 	int c;
 
 	/* '+': stop at the subcommand, whose options are its own. */
@@ -69,6 +73,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			tracefs = optarg;
+			break;
+		case 'O':
+			offsets = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -89,6 +96,12 @@ int main(int argc, char **argv)
 
 		if (err)
 			return tool_lib_error(err, "--tracefs %s", tracefs);
+	}
+	if (offsets) {
+		int err = tpbpf_set_kernel_offsets_file(offsets);
+
+		if (err)
+			return tool_lib_error(err, "--offsets %s", offsets);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {

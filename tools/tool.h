@@ -135,5 +135,6 @@ int cmd_syslat(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_new(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_offsets(int argc, char **argv);
 
 #endif

@@ -60,8 +60,19 @@ run_test() { # name function [root]
 	fi
 	T=$(mktemp -d /tmp/tpbpf-test.XXXXXX)
 	[ "$need" = root ] && before=$(kernel_bpf_ids)
-	( cd "$T" && "$fn" ) > "$T/.log" 2>&1
+	( cd "$T" && "$fn" ) > "$T/.log" 2>&1 &
+	local child=$! dog
+	# One hung test must not eat the whole run (CI, make vmcheck).
+	( trap 'kill $s 2>/dev/null; exit 0' TERM
+	  sleep "${TEST_TIMEOUT:-300}" & s=$!
+	  wait $s || exit 0
+	  echo "timed out after ${TEST_TIMEOUT:-300} s" > "$T/.why"
+	  pkill -TERM -P "$child"; kill -TERM "$child" ) > /dev/null 2>&1 &
+	dog=$!
+	wait "$child"
 	rc=$?
+	kill "$dog" 2>/dev/null
+	wait "$dog" 2>/dev/null
 	# A failed test may leave its tpbpf running: never let it outlive the test.
 	if [ -s "$T/.pids" ]; then
 		local p
