@@ -14,13 +14,7 @@
 #include "event_output.h"
 
 #include "netdev.h"
-
-struct bpf_map_def SEC("maps") totals = {
-	.type = BPF_MAP_TYPE_HASH,
-	.key_size = sizeof(struct netdev_key),
-	.value_size = sizeof(struct netdev_totals),
-	.max_entries = 1024,
-};
+#include "netdev_output.h"
 
 /*
  * Copy the __data_loc (or __rel_loc) string whose u32 locator is at
@@ -40,22 +34,6 @@ static __always_inline void read_dev_name(void *ctx, unsigned long loc_off,
 		start += loc_off + sizeof(loc);
 	/* The length (loc >> 16) counts the NUL; the buffer bounds it anyway. */
 	bpf_probe_read_str(dev, NETDEV_IFNAMSIZ, (char *)ctx + start);
-}
-
-static __always_inline void count(const struct netdev_key *key, __u32 len)
-{
-	struct netdev_totals zero = { 0 }, *t;
-
-	t = bpf_map_lookup_elem(&totals, key);
-	if (!t) {
-		/* NOEXIST: another CPU may have created it meanwhile; fine. */
-		bpf_map_update_elem(&totals, key, &zero, BPF_NOEXIST);
-		t = bpf_map_lookup_elem(&totals, key);
-		if (!t)
-			return;
-	}
-	__sync_fetch_and_add(&t->packets, 1);
-	__sync_fetch_and_add(&t->bytes, len);
 }
 
 SEC("tracepoint")
@@ -85,22 +63,7 @@ int netdev(void *ctx)
 		return 0;
 	}
 
-	if (TPBPF_CONST(summary)) {
-		struct netdev_key key;
-
-		__builtin_memset(&key, 0, sizeof(key));
-		__builtin_memcpy(key.dev, ev.dev, NETDEV_IFNAMSIZ);
-		key.dir = ev.dir;
-		count(&key, ev.len);
-		return 0;
-	}
-
-	ev.ts_ns = bpf_ktime_get_ns();
-	ev.cpu = bpf_get_smp_processor_id();
-	ev.pid = tgid;
-	ev.tid = (__u32)pid_tgid;
-	bpf_get_current_comm(ev.comm, sizeof(ev.comm));
-	send_event(ctx, &ev, sizeof(ev));
+	finish_packet(ctx, &ev, pid_tgid);
 	return 0;
 }
 

@@ -36,13 +36,16 @@ struct netdev_run {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tpbpf netdev [-d SECS] [-p PID] [--json] [--stats] [--summary]\n\n"
+		"usage: tpbpf netdev [-d SECS] [-p PID] [--json] [--stats] [--summary] [--raw]\n\n"
 		"Packets queued for transmission (TX, net:net_dev_queue) and received\n"
 		"(RX, net:netif_receive_skb): time, CPU, direction, device, length, and the\n"
 		"task that was running. One program is attached to both tracepoints.\n\n"
 		COMMON_OPTS_HELP
 		"  --summary            count packets and bytes per device and direction in the\n"
 		"                       kernel; print the table at the end instead of each packet\n"
+		"  --raw                the raw tracepoints instead (BPF_RAW_TRACEPOINT_OPEN): the\n"
+		"                       program reads struct sk_buff at kernel struct offsets\n"
+		"                       (tpbpf --offsets FILE, or BTF when the kernel has it)\n"
 		"  -h, --help           this help\n\n"
 		"-p PID matches the task current when the tracepoint fires: for TX the sender;\n"
 		"RX runs in softirq context, often in another task or in ksoftirqd, so a\n"
@@ -213,17 +216,63 @@ static int print_totals(struct session *s)
 	return 0;
 }
 
+static void print_header(struct netdev_run *r, const struct common_opts *opts)
+{
+	if (!r->summary && !opts->json) {
+		printf("%-12s %-3s %-3s %-16s %-7s %-7s %s\n", "TIME(s)", "CPU", "DIR",
+		       "DEV", "LEN", "PID", "COMM");
+		fflush(stdout);
+	}
+}
+
+static int finish(struct netdev_run *r, int rc)
+{
+	if (r->summary) {
+		/* Detached first, so the table is final. */
+		block_stop_signals();
+		tpbpf_object_detach(r->s.obj);
+		if (print_totals(&r->s))
+			rc = EXIT_FAIL;
+	}
+	return session_close(&r->s, rc);
+}
+
+/*
+ * --raw: two raw tracepoint programs (their sections name their targets),
+ * reading struct sk_buff at KERNEL_OFF() offsets.
+ */
+static int run_raw(struct netdev_run *r, const struct common_opts *opts)
+{
+	int rc;
+
+	if (session_open(&r->s, CMD, "netdev_raw", opts))
+		return session_close(&r->s, EXIT_FAIL);
+	rc = tpbpf_object_set_const(r->s.obj, "summary", r->summary);
+	if (rc)
+		return session_close(&r->s, tool_lib_error(rc, CMD));
+	if (session_load(&r->s) ||
+	    (!r->summary && session_read_events(&r->s, "events", on_packet, r)))
+		return session_close(&r->s, EXIT_FAIL);
+	r->start_ns = monotonic_ns();
+	if (session_attach(&r->s))
+		return session_close(&r->s, EXIT_FAIL);
+	print_header(r, opts);
+	return finish(r, session_run(&r->s) ? EXIT_FAIL : EXIT_OK);
+}
+
 int cmd_netdev(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
 		COMMON_LONG_OPTS,
 		{ "summary", no_argument, NULL, 's' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct common_opts opts = { 0 };
 	struct netdev_run r;
 	struct tpbpf_program *prog;
+	bool raw = false;
 	int c, rc;
 
 	memset(&r, 0, sizeof(r));
@@ -239,6 +288,9 @@ int cmd_netdev(int argc, char **argv)
 		case 's':
 			r.summary = true;
 			break;
+		case 'r':
+			raw = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -249,6 +301,8 @@ int cmd_netdev(int argc, char **argv)
 	if (optind < argc)
 		return tool_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
 
+	if (raw)
+		return run_raw(&r, &opts);
 	if (session_open(&r.s, CMD, "netdev", &opts))
 		return session_close(&r.s, EXIT_FAIL);
 	prog = tpbpf_object_find_program(r.s.obj, "netdev");
@@ -261,18 +315,6 @@ int cmd_netdev(int argc, char **argv)
 		return session_close(&r.s, tool_lib_error(rc, CMD));
 	if (set_name_layout(&r.s) || load_attach_both(&r, prog))
 		return session_close(&r.s, EXIT_FAIL);
-	if (!r.summary && !opts.json) {
-		printf("%-12s %-3s %-3s %-16s %-7s %-7s %s\n", "TIME(s)", "CPU", "DIR",
-		       "DEV", "LEN", "PID", "COMM");
-		fflush(stdout);
-	}
-	rc = session_run(&r.s) ? EXIT_FAIL : EXIT_OK;
-	if (r.summary) {
-		/* Detached first, so the table is final. */
-		block_stop_signals();
-		tpbpf_object_detach(r.s.obj);
-		if (print_totals(&r.s))
-			rc = EXIT_FAIL;
-	}
-	return session_close(&r.s, rc);
+	print_header(&r, &opts);
+	return finish(&r, session_run(&r.s) ? EXIT_FAIL : EXIT_OK);
 }

@@ -126,6 +126,56 @@ t_usage() {
 	"$TPBPF" netdev -p 0 > /dev/null 2>&1; [ $? -eq 2 ] || fail "-p 0: want exit 2"
 }
 
+# netdev --raw reads skb->len and skb->dev->name at KERNEL_OFF() offsets,
+# from BTF here and from a hand-written offsets file: for the same sender,
+# both give exactly what the classic tracepoints report.
+lo_tx() { # file: "packets bytes" of lo TX
+	awk '$1 == "lo" && $2 == "TX" { print $3, $4 }' "$1"
+}
+
+t_raw_matches_classic() {
+	local file=$ROOT/tests/fixtures/offsets/$(uname -r).offsets classic raw rawfile
+	local btf=/sys/kernel/btf/vmlinux
+	[ -r $btf ] || [ -f "$file" ] || skip "no BTF and no offsets file for $(uname -r)"
+	start_sender
+	"$TPBPF" netdev --summary -p "$HPID" > "$T/classic" 2> "$T/classic.err" &
+	local p1=$!
+	# Without BTF the plain --raw run must fail clearly; the file run stands in.
+	"$TPBPF" netdev --raw --summary -p "$HPID" > "$T/raw" 2> "$T/raw.err" &
+	local p2=$!
+	echo "$p1 $p2" >> "$T/.pids"
+	local p3=""
+	if [ -f "$file" ]; then
+		"$TPBPF" --offsets "$file" netdev --raw --summary -p "$HPID" > "$T/rawfile" 2> "$T/rawfile.err" &
+		p3=$!
+		echo "$p3" >> "$T/.pids"
+		wait_for "$T/rawfile.err" 'attached|error' 15 || fail "raw (file) did not attach"
+	fi
+	wait_for "$T/classic.err" 'attached|error' 15 || fail "classic did not attach"
+	wait_for "$T/raw.err" 'attached|error' 15 || fail "raw did not attach"
+	if [ -r $btf ]; then
+		grep -q 'attached 2 programs to 2 tracepoints' "$T/raw.err" || fail "raw: $(cat "$T/raw.err")"
+	else
+		grep -q 'sk_buff.*--offsets' "$T/raw.err" || fail "no-BTF error unclear: $(cat "$T/raw.err")"
+	fi
+	echo go >&3
+	wait "$HPID" || fail "udp_send failed"
+	sleep 0.3
+	kill -INT $p1 $p2 $p3
+	wait $p1 $p2 $p3
+	classic=$(lo_tx "$T/classic")
+	raw=$(lo_tx "$T/raw")
+	[ -n "$classic" ] || fail "classic saw no lo TX: $(cat "$T/classic")"
+	[ "${classic%% *}" -ge $N ] || fail "classic lo TX packets ${classic%% *} < $N"
+	if [ -r $btf ]; then
+		[ "$raw" = "$classic" ] || fail "raw (BTF) lo TX '$raw' != classic '$classic'"
+	fi
+	if [ -n "$p3" ]; then
+		rawfile=$(lo_tx "$T/rawfile")
+		[ "$rawfile" = "$classic" ] || fail "raw (offsets file) lo TX '$rawfile' != classic '$classic'"
+	fi
+}
+
 run_test packets_both_directions t_packets_both_directions root
 run_test one_program_two_tracepoints t_one_program_two_tracepoints root
 run_test summary_counts t_summary_counts root
@@ -133,3 +183,4 @@ run_test json_lines t_json_lines root
 run_test summary_json t_summary_json root
 run_test pid_filter t_pid_filter root
 run_test usage t_usage
+run_test raw_matches_classic t_raw_matches_classic root
