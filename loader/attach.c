@@ -88,7 +88,12 @@ static int set_program(int prog_fd, int pfd, int id, int *link_fd)
 			*link_fd = lfd;
 			return 0;
 		}
-		if (lfd != -EINVAL && lfd != -E2BIG)
+		/*
+		 * E2BIG is also what 5.7-5.14 say to the cookie field they do
+		 * not know; once a link has worked it means "too many programs".
+		 */
+		if ((lfd != -EINVAL && lfd != -E2BIG) ||
+		    (lfd == -E2BIG && tpbpf_feature_probed(TPBPF_FEAT_PERF_LINK)))
 			return -lfd;
 		tpbpf_log("no BPF links for perf events here (kernel before 5.15): using PERF_EVENT_IOC_SET_BPF, without cookies");
 		tpbpf_feature_set(TPBPF_FEAT_PERF_LINK, false);

@@ -111,6 +111,13 @@ t_attached_twice_explained() {
 	grep -q 'already attached to this tracepoint' "$T/err" || fail "$(cat "$T/err")"
 }
 
+t_too_many_programs_explained() {
+	"$TPBPF" load "$TEST_BPF/many_programs.bpf.o" -d 1 2> "$T/err"
+	[ $? -eq 1 ] || fail "want exit 1"
+	grep -q 'prog_64: .*too many programs are attached to this tracepoint already (the kernel allows 64)' "$T/err" ||
+		fail "$(cat "$T/err")"
+}
+
 run_test features_lists_every_probe t_features_lists_every_probe root
 run_test probes_are_lazy t_probes_are_lazy root
 run_test helper_fallback_rewrites_calls t_helper_fallback_rewrites_calls root
@@ -121,3 +128,4 @@ run_test event_id_without_cookies t_event_id_without_cookies root
 run_test unknown_helper_explained t_unknown_helper_explained root
 run_test reading_past_the_record_explained t_reading_past_the_record_explained root
 run_test attached_twice_explained t_attached_twice_explained root
+run_test too_many_programs_explained t_too_many_programs_explained root
