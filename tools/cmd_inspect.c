@@ -736,24 +736,6 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 	printf("],\"rewrites\":[]}\n");
 }
 
-static int set_const(struct tpbpf_object *obj, const char *spec)
-{
-	const char *eq = strchr(spec, '=');
-	char name[128], *end;
-	unsigned long long v;
-	int err;
-
-	if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(name))
-		return tool_usage_error("inspect", "--const wants NAME=VALUE, not '%s'", spec);
-	v = strtoull(eq + 1, &end, 0);
-	if (!eq[1] || *end)
-		return tool_usage_error("inspect", "--const %s: VALUE must be a number", spec);
-	memcpy(name, spec, (size_t)(eq - spec));
-	name[eq - spec] = '\0';
-	err = tpbpf_object_set_const(obj, name, v);
-	return err ? tool_lib_error(err, "--const %s", spec) : 0;
-}
-
 int cmd_inspect(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -803,7 +785,7 @@ int cmd_inspect(int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < nconsts; i++)
-		if ((rc = set_const(obj, consts[i])) != 0)
+		if ((rc = const_option("inspect", obj, consts[i])) != 0)
 			goto out;
 	rc = EXIT_FAIL;
 	err = tpbpf_object_describe_relocs(obj, on_reloc, &r);

@@ -84,24 +84,6 @@ static int open_events(struct tpbpf_object *obj, struct events *ev)
 	return err ? tool_lib_error(err, "read map events") : 0;
 }
 
-static int set_const(struct tpbpf_object *obj, const char *spec)
-{
-	const char *eq = strchr(spec, '=');
-	char name[128], *end;
-	unsigned long long v;
-	int err;
-
-	if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(name))
-		return tool_usage_error("load", "--const wants NAME=VALUE, not '%s'", spec);
-	v = strtoull(eq + 1, &end, 0);
-	if (!eq[1] || *end)
-		return tool_usage_error("load", "--const %s: VALUE must be a number", spec);
-	memcpy(name, spec, (size_t)(eq - spec));
-	name[eq - spec] = '\0';
-	err = tpbpf_object_set_const(obj, name, v);
-	return err ? tool_lib_error(err, "--const %s", spec) : 0;
-}
-
 static int attach_all(struct tpbpf_object *obj, struct attach_req *reqs, size_t n)
 {
 	size_t links = 0;
@@ -209,7 +191,7 @@ int cmd_load(int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < nconsts; i++)
-		if ((rc = set_const(obj, consts[i])) != 0)
+		if ((rc = const_option("load", obj, consts[i])) != 0)
 			goto out;
 	rc = EXIT_FAIL;
 	tpbpf_object_keep_verifier_logs(obj, vlog);

@@ -26,6 +26,9 @@ int tool_usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
 bool parse_uint(const char *cmd, const char *opt, const char *arg,
 		unsigned long max, unsigned long *out);
 
+/* --const NAME=VALUE: set the load-time constant; 0 or an exit status. */
+int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec);
+
 /*
  * Ctrl-C / SIGTERM handling: stop_requested becomes 1 on the first signal.
  * run_until_stop() waits for the duration (0 = forever) or a signal,

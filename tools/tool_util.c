@@ -75,6 +75,25 @@ bad:
 	return false;
 }
 
+int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	char name[128], *end;
+	unsigned long long v;
+	int err;
+
+	if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(name))
+		return tool_usage_error(cmd, "--const wants NAME=VALUE, not '%s'", spec);
+	errno = 0;
+	v = strtoull(eq + 1, &end, 0);
+	if (!eq[1] || *end || errno)
+		return tool_usage_error(cmd, "--const %s: VALUE must be a number", spec);
+	memcpy(name, spec, (size_t)(eq - spec));
+	name[eq - spec] = '\0';
+	err = tpbpf_object_set_const(obj, name, v);
+	return err ? tool_lib_error(err, "--const %s", spec) : 0;
+}
+
 static void on_stop(int sig)
 {
 	(void)sig;
