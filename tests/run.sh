@@ -43,6 +43,9 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
 	done
 fi
 if [ "$what" = all ] || [ "$what" = integration ]; then
+	# Some tests read tracefs themselves to compare with tpbpf: let tpbpf
+	# find it first (it mounts tracefs when nothing has, as on a new machine).
+	[ "$(id -u)" -eq 0 ] && build/tpbpf list > /dev/null 2>&1
 	for t in tests/integration/test_*.sh; do
 		bash "$t"
 	done
