@@ -391,34 +391,6 @@ static const char *text_func_name(const struct tpbpf_object *obj, size_t off)
 	return ".text";
 }
 
-/* The .text function holding instruction IDX: as relocate.c finds it. */
-static int text_func_bounds(const struct tpbpf_object *obj, size_t idx,
-			    size_t *off, size_t *cnt)
-{
-	size_t text_cnt = obj->secs[obj->text_idx].size / sizeof(struct bpf_insn);
-	bool any = false;
-
-	for (size_t i = 0; i < obj->nr_syms; i++) {
-		const struct obj_symbol *s = &obj->syms[i];
-		size_t so = s->value / sizeof(struct bpf_insn);
-		size_t sc = s->size / sizeof(struct bpf_insn);
-
-		if (s->shndx != obj->text_idx || s->type != STT_FUNC)
-			continue;
-		any = true;
-		if (idx >= so && idx < so + sc && so + sc <= text_cnt) {
-			*off = so;
-			*cnt = sc;
-			return 0;
-		}
-	}
-	if (any || idx >= text_cnt)
-		return -ENOENT;
-	*off = 0;
-	*cnt = text_cnt;
-	return 0;
-}
-
 static int walk_range(struct walk *w, size_t sec_idx, size_t sec_off,
 		      size_t cnt, size_t pos);
 
@@ -435,7 +407,7 @@ static int place(struct walk *w, size_t target, size_t *pos)
 			return 0;
 		}
 	}
-	if (!w->obj->text_idx || text_func_bounds(w->obj, target, &off, &cnt))
+	if (!w->obj->text_idx || obj_text_func_bounds(w->obj, target, &off, &cnt))
 		return -ENOENT;
 	f = realloc(w->funcs, (w->nr_funcs + 1) * sizeof(*f));
 	if (!f)

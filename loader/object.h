@@ -136,6 +136,9 @@ int obj_create_maps(struct tpbpf_object *obj);
 void obj_close_maps(struct tpbpf_object *obj);
 /* Step 3 (relocate.c): relocate one program (maps must have fds). */
 int obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
+/* The .text function holding instruction IDX of .text: its first insn and count. */
+int obj_text_func_bounds(const struct tpbpf_object *obj, size_t idx, size_t *off,
+			 size_t *cnt);
 /* Load-time constants (load_constants.c). */
 int obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value);
 /* Formats read while resolving constants, kept until the object closes. */

@@ -46,15 +46,14 @@ static int reloc_err(struct reloc_state *st, size_t sec_idx, size_t insn,
 			 insn, sym[0] ? sym : "(none)", why);
 }
 
-/* The .text function that contains instruction IDX of .text. */
-static int text_func_bounds(struct tpbpf_object *obj, size_t idx, size_t *off,
-			    size_t *cnt)
+int obj_text_func_bounds(const struct tpbpf_object *obj, size_t idx, size_t *off,
+			 size_t *cnt)
 {
 	size_t text_cnt = obj->secs[obj->text_idx].size / sizeof(struct bpf_insn);
 	bool any = false;
 
 	for (size_t i = 0; i < obj->nr_syms; i++) {
-		struct obj_symbol *s = &obj->syms[i];
+		const struct obj_symbol *s = &obj->syms[i];
 		size_t so = s->value / sizeof(struct bpf_insn);
 		size_t sc = s->size / sizeof(struct bpf_insn);
 
@@ -96,7 +95,7 @@ static int place_text_func(struct reloc_state *st, size_t target, size_t *pos)
 			return 0;
 		}
 	}
-	if (text_func_bounds(st->obj, target, &off, &cnt))
+	if (obj_text_func_bounds(st->obj, target, &off, &cnt))
 		return -ENOENT;
 	funcs = realloc(st->funcs, (st->nr_funcs + 1) * sizeof(*funcs));
 	if (!funcs)

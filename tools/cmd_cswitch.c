@@ -243,12 +243,8 @@ static int report(struct session *s, const struct cswitch_opts *o, bool reset,
 	qsort(rows, n, sizeof(*rows), by_switches_desc);
 	for (size_t i = 0; i < n; i++)
 		*total += rows[i].val.switches;
-	if (o->interval) {
-		time_t now = time(NULL);
-		struct tm tm;
-
-		strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime_r(&now, &tm));
-	}
+	if (o->interval)
+		clock_stamp(stamp, sizeof(stamp));
 	print_rows(o, rows, n, o->interval ? stamp : NULL);
 	free(rows);
 	return 0;

@@ -158,10 +158,8 @@ static int load_attach(struct raw_tp_run *r, struct tpbpf_program *prog)
 static void print_second(struct raw_tp_run *r, unsigned long long total)
 {
 	char when[16];
-	time_t now = time(NULL);
-	struct tm tm;
 
-	strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&now, &tm));
+	clock_stamp(when, sizeof(when));
 	if (r->s.opts.json)
 		printf("{\"time\":\"%s\",\"hits\":%llu,\"total\":%llu}\n", when,
 		       total - r->last_total, total);

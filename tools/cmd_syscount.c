@@ -238,12 +238,8 @@ static int report(struct session *s, const struct syscount_opts *o, bool reset,
 	qsort(rows, n, sizeof(*rows), by_count_desc);
 	for (size_t i = 0; i < n; i++)
 		*total += rows[i].val.count;
-	if (o->interval) {
-		time_t now = time(NULL);
-		struct tm tm;
-
-		strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime_r(&now, &tm));
-	}
+	if (o->interval)
+		clock_stamp(stamp, sizeof(stamp));
 	print_rows(o, rows, n, o->interval ? stamp : NULL);
 	free(rows);
 	return 0;

@@ -26,6 +26,9 @@ int tool_usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
 bool parse_uint(const char *cmd, const char *opt, const char *arg,
 		unsigned long max, unsigned long *out);
 
+/* The wall-clock time as HH:MM:SS, for periodic tables. */
+const char *clock_stamp(char *buf, size_t len);
+
 /* --const NAME=VALUE: set the load-time constant; 0 or an exit status. */
 int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec);
 

@@ -94,6 +94,16 @@ int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec)
 	return err ? tool_lib_error(err, "--const %s", spec) : 0;
 }
 
+const char *clock_stamp(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm) || !strftime(buf, len, "%H:%M:%S", &tm))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
 static void on_stop(int sig)
 {
 	(void)sig;
