@@ -17,6 +17,16 @@ WARN      := -Wall -Wextra -Werror
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Iloader
 LDLIBS    := -lelf
+# The tpbpf command is linked statically when the static libraries are there:
+# no dynamic loader runs at each start (about 0.5 ms of a 4 ms load), and the
+# one file runs on an older machine as it is. STATIC=0 links it dynamically.
+STATIC    ?= $(if $(wildcard $(shell $(CC) -print-file-name=libelf.a)),1,0)
+ifeq ($(STATIC),1)
+TOOL_LDFLAGS := -static-pie
+TOOL_LDLIBS  := $(or $(shell pkg-config --static --libs libelf 2>/dev/null),-lelf -lz)
+else
+TOOL_LDLIBS  := $(LDLIBS)
+endif
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 BPF_CFLAGS := -target bpf -O2 -Wall -Werror -Iinclude -I/usr/include/$(MULTIARCH)
 
@@ -90,7 +100,7 @@ $(B)/obj/embedded.o: $(B)/gen/embedded.S
 	$(CC) -c $< -o $@
 
 $(B)/tpbpf: $(TOOL_OBJS) $(B)/obj/embedded.o $(B)/libtpbpf.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(TOOL_LDFLAGS) -o $@ $^ $(TOOL_LDLIBS)
 
 # ---- tests ----------------------------------------------------------------
 $(B)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c include/tpbpf_bpf.h
@@ -116,13 +126,13 @@ $(B)/tests/helpers/%: tests/helpers/%.c
 TEST_DEPS := all $(TEST_BPF_OBJS) $(UNIT_BINS) $(UNIT_SAN_BINS) $(HELPER_BINS)
 
 check: $(TEST_DEPS)
-	@tests/run.sh
+	@TPBPF_STATIC=$(STATIC) tests/run.sh
 
 unit: $(TEST_DEPS)
-	@tests/run.sh unit
+	@TPBPF_STATIC=$(STATIC) tests/run.sh unit
 
 integration: $(TEST_DEPS)
-	@tests/run.sh integration
+	@TPBPF_STATIC=$(STATIC) tests/run.sh integration
 
 # Fuzzing (make fuzz) and benchmarks (make bench) live in their own files.
 -include tests/fuzz/fuzz.mk

@@ -110,6 +110,22 @@ t_new_refuses_to_overwrite() {
 	return 0
 }
 
+# ---- one static file ---------------------------------------------------------
+
+# The command needs no shared library: it starts without the dynamic loader
+# and runs where libelf is not installed (here: a root holding nothing else).
+t_command_is_static() {
+	[ "${TPBPF_STATIC:-1}" = 1 ] || skip "built with STATIC=0"
+	readelf -lW "$TPBPF" > hdr || fail "readelf failed"
+	grep -q 'INTERP' hdr && fail "the command asks for a dynamic loader: $(grep -A1 INTERP hdr)"
+	readelf -dW "$TPBPF" | grep -q '(NEEDED)' && fail "needs shared libraries: $(readelf -dW "$TPBPF" | grep NEEDED)"
+	is_root || return 0
+	mkdir -p root && cp "$TPBPF" "$TEST_BPF/subprog_globals.bpf.o" root/
+	chroot root /tpbpf inspect /subprog_globals.bpf.o > out 2> err ||
+		fail "does not run alone in a chroot: $(cat err)"
+	grep -q 'count_call' out || fail "inspect in the chroot printed: $(head -3 out)"
+}
+
 # ---- bash completion --------------------------------------------------------
 
 complete_words() { # words... (the last is being completed)
@@ -146,3 +162,4 @@ run_test new_openat_prints_events t_new_openat_prints_events root
 run_test new_sched_switch_prints_events t_new_sched_switch_prints_events root
 run_test new_refuses_to_overwrite t_new_refuses_to_overwrite root
 run_test bash_completion t_bash_completion root
+run_test command_is_static t_command_is_static
