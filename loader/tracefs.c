@@ -16,7 +16,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "internal.h"
 #include "tracefs.h"
@@ -207,8 +210,23 @@ static bool find_in_mountinfo(char *out, size_t len)
 	return found;
 }
 
+/* The usual place, asked in one call: a statfs of it says tracefs. */
+static bool tracefs_at_default(void)
+{
+	struct statfs sf;
+
+	return statfs(DEFAULT_TRACEFS, &sf) == 0 &&
+	       (unsigned long)sf.f_type == TRACEFS_MAGIC &&
+	       has_events_dir(DEFAULT_TRACEFS);
+}
+
 static int find_root(void)
 {
+	if (tracefs_at_default()) {
+		strcpy(root, DEFAULT_TRACEFS);
+		tpbpf_log("tracefs: using %s (statfs says tracefs)", root);
+		return 0;
+	}
 	if (find_in_mountinfo(root, sizeof(root))) {
 		tpbpf_log("tracefs: using %s (tracefs mount in /proc/self/mountinfo)",
 			  root);

@@ -3,10 +3,16 @@
 # Root only because tracefs may be readable by root alone.
 source "$(dirname "$0")/lib.sh"
 
-# The tracefs root, found as the library finds it: the first tracefs mount
-# in /proc/self/mountinfo (octal escapes undone), else the usual places.
+# The tracefs root, found as the library finds it: /sys/kernel/tracing if
+# it is tracefs, else the first tracefs mount in /proc/self/mountinfo (octal
+# escapes undone), else the usual places.
 tracefs_root() {
 	local dir
+	if [ "$(stat -f -c %T /sys/kernel/tracing 2>/dev/null)" = tracefs ] &&
+		[ -d /sys/kernel/tracing/events ]; then
+		echo /sys/kernel/tracing
+		return
+	fi
 	dir=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") {
 			if ($(i + 1) == "tracefs") { print $5; exit }
 			break } }' /proc/self/mountinfo)
@@ -17,6 +23,16 @@ tracefs_root() {
 	else
 		echo /sys/kernel/debug/tracing
 	fi
+}
+
+# Where tracefs is in its usual place, one statfs finds it: no mountinfo read.
+test_tracefs_found_by_statfs() {
+	[ "$(stat -f -c %T /sys/kernel/tracing 2>/dev/null)" = tracefs ] ||
+		skip "tracefs is not mounted at /sys/kernel/tracing"
+	"$TPBPF" -v list sched:sched_switch > out 2> err || fail "list failed: $(cat err)"
+	grep -q 'tracefs: using /sys/kernel/tracing (statfs says tracefs)' err ||
+		fail "not found by statfs: $(grep tracefs: err | head -3)"
+	[ "$(cat out)" = sched:sched_switch ] || fail "list printed: $(cat out)"
 }
 
 # The fields of a format file as "NAME OFFSET SIZE" lines.
@@ -156,6 +172,7 @@ test_format_refuses_paths() {
 	[ $rc -eq 2 ] || fail "--header --json: exit $rc, want 2"
 }
 
+run_test tracefs_found_by_statfs test_tracefs_found_by_statfs root
 run_test list_count test_list_count root
 run_test list_pattern test_list_pattern root
 run_test list_no_match test_list_no_match root
