@@ -97,12 +97,15 @@ static int set_const(struct session *s, const char *prefix, const char *what,
 	return err ? tool_lib_error(err, "opensnoop: %s", name) : 0;
 }
 
-/* Offset and size of FIELD of syscalls:EVENT into PREFIX_off/_size; false if absent. */
-static int field_consts(struct session *s, const char *event, const char *field,
-			const char *prefix, bool *found)
+/*
+ * Offsets and sizes of FIELDS of syscalls:EVENT into PREFIXES[i]_off/_size;
+ * *found is false if the event or a field is missing. One format read.
+ */
+static int field_consts(struct session *s, const char *event, size_t n,
+			const char *const *fields, const char *const *prefixes,
+			bool *found)
 {
 	struct tpbpf_format fmt;
-	const struct tpbpf_field *f;
 	int err;
 
 	*found = false;
@@ -111,12 +114,15 @@ static int field_consts(struct session *s, const char *event, const char *field,
 		return 0;
 	if (err)
 		return tool_lib_error(err, "opensnoop: syscalls:%s", event);
-	f = tpbpf_format_field(&fmt, field);
-	/* The programs read a 4- or 8-byte argument. */
-	if (f && (f->size == 4 || f->size == 8)) {
-		err = set_const(s, prefix, "off", f->offset) ||
-		      set_const(s, prefix, "size", f->size);
-		*found = !err;
+	*found = true;
+	for (size_t i = 0; i < n && *found && !err; i++) {
+		const struct tpbpf_field *f = tpbpf_format_field(&fmt, fields[i]);
+
+		/* The programs read a 4- or 8-byte argument. */
+		*found = f && (f->size == 4 || f->size == 8);
+		if (*found)
+			err = set_const(s, prefixes[i], "off", f->offset) ||
+			      set_const(s, prefixes[i], "size", f->size);
 	}
 	tpbpf_format_free(&fmt);
 	return err ? EXIT_FAIL : 0;
@@ -129,17 +135,16 @@ static int field_consts(struct session *s, const char *event, const char *field,
 static int setup_optional(struct session *s, const struct optional_syscall *sc)
 {
 	char enter[64], exit_[64], prog[64], prefix[64];
-	bool ok = true, found;
+	const char *ret_field = "ret", *ret_prefix = prefix;
+	bool ok, found;
 
 	snprintf(enter, sizeof(enter), "sys_enter_%s", sc->name);
 	snprintf(exit_, sizeof(exit_), "sys_exit_%s", sc->name);
-	for (int i = 0; i < 2; i++) {
-		if (field_consts(s, enter, sc->fields[i], sc->const_names[i], &found))
-			return EXIT_FAIL;
-		ok = ok && found;
-	}
 	snprintf(prefix, sizeof(prefix), "%s_ret", sc->name);
-	if (field_consts(s, exit_, "ret", prefix, &found))
+	if (field_consts(s, enter, 2, sc->fields, sc->const_names, &found))
+		return EXIT_FAIL;
+	ok = found;
+	if (field_consts(s, exit_, 1, &ret_field, &ret_prefix, &found))
 		return EXIT_FAIL;
 	ok = ok && found;
 	if (ok)
