@@ -130,8 +130,8 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 	tpbpf_log("perf_event_open(type=PERF_TYPE_TRACEPOINT, config=%d (%s:%s), pid=-1, cpu=0)",
 		  id, category, name);
 	pfd = tpbpf_sys_perf_event_open(&attr, -1, 0, -1, 0);
-	tpbpf_log("  -> perf event fd: %d%s%s", pfd, pfd < 0 ? " " : "",
-		  pfd < 0 ? strerror(-pfd) : "");
+	tpbpf_log("  -> perf event fd: %d%s%s in %ld us", pfd, pfd < 0 ? " " : "",
+		  pfd < 0 ? strerror(-pfd) : "", tpbpf_sys_last_call_us());
 	if (pfd < 0) {
 		if (pfd == -EACCES || pfd == -EPERM)
 			return tpbpf_err(-pfd, "program %s: perf_event_open on tracepoint %s:%s: %s: run as root (CAP_PERFMON or CAP_SYS_ADMIN), or lower kernel.perf_event_paranoid",

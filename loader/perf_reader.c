@@ -115,12 +115,11 @@ static int ring_open(struct tpbpf_perf_reader *r, struct cpu_ring *cr, int cpu,
 				 cpu, strerror(err));
 	}
 	cr->fd = fd;
-	tpbpf_log("perf_event_open(BPF output, wakeup_events=%u) on CPU %d = fd %d",
-		  wakeup, cpu, fd);
+	tpbpf_log("perf_event_open(BPF output, wakeup_events=%u) on CPU %d = fd %d in %ld us",
+		  wakeup, cpu, fd, tpbpf_sys_last_call_us());
 
 	cr->map_size = (1 + (size_t)pages) * page_size;
-	cr->base = mmap(NULL, cr->map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			fd, 0);
+	cr->base = tpbpf_sys_mmap_ring(fd, cr->map_size);
 	if (cr->base == MAP_FAILED) {
 		err = errno;
 		cr->base = NULL;
@@ -130,8 +129,8 @@ static int ring_open(struct tpbpf_perf_reader *r, struct cpu_ring *cr, int cpu,
 		return tpbpf_err(err, "mmap of the %zu-byte perf ring of CPU %d: %s",
 				 cr->map_size, cpu, strerror(err));
 	}
-	tpbpf_log("mmap perf ring of CPU %d: %zu bytes (1 + %u pages of %zu)",
-		  cpu, cr->map_size, pages, page_size);
+	tpbpf_log("mmap perf ring of CPU %d: %zu bytes (1 + %u pages of %zu) in %ld us",
+		  cpu, cr->map_size, pages, page_size, tpbpf_sys_last_call_us());
 	err = tpbpf_perf_ring_init(&cr->ring, cr->base,
 				   (unsigned char *)cr->base + page_size,
 				   (size_t)pages * page_size, cpu);

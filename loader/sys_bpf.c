@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The only places tpbpf enters the kernel: bpf(2) and perf_event_open(2).
+ * The only places tpbpf enters the kernel for BPF: bpf(2), perf_event_open(2)
+ * and the mmap(2) of a perf ring.
  *
  * Each wrapper zeroes union bpf_attr and passes as its size the end of the
  * last field the command uses. A kernel older than our headers checks that
@@ -9,29 +10,66 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <stdbool.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "sys_bpf.h"
 
+/*
+ * How long the last call took, for the log: where a load's time goes. Only
+ * measured when something logs.
+ */
+static _Thread_local long last_call_us;
+
+static void call_start(struct timespec *t0)
+{
+	if (tpbpf_log_enabled())
+		clock_gettime(CLOCK_MONOTONIC, t0);
+}
+
+static void call_end(const struct timespec *t0)
+{
+	struct timespec t1;
+	int e = errno;
+
+	if (!tpbpf_log_enabled())
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	last_call_us = (t1.tv_sec - t0->tv_sec) * 1000000L +
+		       (t1.tv_nsec - t0->tv_nsec) / 1000;
+	errno = e;
+}
+
+long tpbpf_sys_last_call_us(void)
+{
+	return last_call_us;
+}
+
 /* Returns the result, or -errno with errno preserved for the caller. */
 static int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 {
+	struct timespec t0;
 	long ret;
 
+	call_start(&t0);
 	do {
 		ret = syscall(__NR_bpf, cmd, attr, size);
 	} while (ret < 0 && errno == EINTR);
+	call_end(&t0);
 	return ret < 0 ? -errno : (int)ret;
 }
 
 static void log_result(const char *what, int ret)
 {
 	if (ret < 0)
-		tpbpf_log("  -> %s: error %d (%s)", what, ret, strerror(-ret));
+		tpbpf_log("  -> %s: error %d (%s) in %ld us", what, ret,
+			  strerror(-ret), last_call_us);
 	else
-		tpbpf_log("  -> %s: %d", what, ret);
+		tpbpf_log("  -> %s: %d in %ld us", what, ret, last_call_us);
 }
 
 int tpbpf_sys_map_create(const struct tpbpf_map_create_args *a)
@@ -216,9 +254,23 @@ int tpbpf_sys_obj_get_info(int fd, void *info, uint32_t *info_len)
 int tpbpf_sys_perf_event_open(struct perf_event_attr *attr, int pid, int cpu,
 			      int group_fd, unsigned long flags)
 {
+	struct timespec t0;
 	long ret;
 
+	call_start(&t0);
 	ret = syscall(__NR_perf_event_open, attr, pid, cpu, group_fd,
 		      flags | PERF_FLAG_FD_CLOEXEC);
+	call_end(&t0);
 	return ret < 0 ? -errno : (int)ret;
+}
+
+void *tpbpf_sys_mmap_ring(int perf_fd, size_t size)
+{
+	struct timespec t0;
+	void *p;
+
+	call_start(&t0);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, perf_fd, 0);
+	call_end(&t0);
+	return p;
 }

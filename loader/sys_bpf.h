@@ -51,5 +51,10 @@ int tpbpf_sys_obj_get_info(int fd, void *info, uint32_t *info_len);
 /* perf_event_open(2) with PERF_FLAG_FD_CLOEXEC. */
 int tpbpf_sys_perf_event_open(struct perf_event_attr *attr, int pid, int cpu,
 			      int group_fd, unsigned long flags);
+/* mmap(2) of a perf ring, shared, read-write; MAP_FAILED with errno. */
+void *tpbpf_sys_mmap_ring(int perf_fd, size_t size);
+
+/* Microseconds the last of these calls took on this thread (when logging). */
+long tpbpf_sys_last_call_us(void);
 
 #endif

@@ -131,8 +131,9 @@ t_verbose_shows_each_step() {
 	unset TPBPF_FORCE_ABSENT
 	"$TPBPF" -v load "$TEST_BPF/subprog_globals.bpf.o" -d 1 > "$T/out" 2> "$T/err" || fail "load failed"
 	local step
-	for step in 'read object' 'section maps' 'bpf\(BPF_MAP_CREATE' '-> map fd' 'reloc .* call' \
-		'map counts -> map fd' 'map fd .* value' 'bpf\(BPF_PROG_LOAD' '-> prog fd' \
+	# Each bpf() call says how long the kernel took: where a load's time goes.
+	for step in 'read object' 'section maps' 'bpf\(BPF_MAP_CREATE' '-> map fd: [0-9]+ in [0-9]+ us$' 'reloc .* call' \
+		'map counts -> map fd' 'map fd .* value' 'bpf\(BPF_PROG_LOAD' '-> prog fd: [0-9]+ in [0-9]+ us$' \
 		'tracefs: .*/id -> event ID' 'perf_event_open\(type=PERF_TYPE_TRACEPOINT' \
 		'BPF_LINK_CREATE|PERF_EVENT_IOC_SET_BPF' 'PERF_EVENT_IOC_ENABLE' 'detach'; do
 		grep -qE -- "$step" "$T/err" || fail "-v does not show: $step"
