@@ -12,9 +12,9 @@ BENCH_CFLAGS := $(CFLAGS) -Ibench -I$(BB)
 BENCH_BPF_CFLAGS := $(BPF_CFLAGS) -Ibench -Iprogs -I$(BB)
 HAVE_LIBBPF := $(wildcard /usr/include/bpf/libbpf.h)
 
-BENCH_TPBPF_BINS := $(BB)/load_latency $(BB)/cost_tpbpf $(BB)/deliver_tpbpf \
+BENCH_TPBPF_BINS := $(BB)/load_latency $(BB)/empty_static $(BB)/cost_tpbpf $(BB)/deliver_tpbpf \
                     $(BB)/scale_tpbpf $(BB)/cost.bpf.o
-BENCH_LIBBPF_BINS := $(BB)/libbpf_loader $(BB)/cost_libbpf $(BB)/deliver_libbpf \
+BENCH_LIBBPF_BINS := $(BB)/libbpf_loader $(BB)/libbpf_loader_static $(BB)/cost_libbpf $(BB)/deliver_libbpf \
                      $(BB)/scale_libbpf $(BB)/cost.libbpf.bpf.o $(BB)/opensnoop_libbpf.bpf.o
 
 .PHONY: bench-deps bench-bins
@@ -50,6 +50,16 @@ $(BB)/%_libbpf: bench/%_libbpf.c bench/%_main.c bench/%.h bench/bench_util.h
 $(BB)/libbpf_loader: bench/libbpf_loader.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< -lbpf $(LDLIBS)
+
+# The same program with libbpf, libelf and libc inside: no dynamic loader.
+$(BB)/libbpf_loader_static: bench/libbpf_loader.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -static-pie -o $@ $< $(shell pkg-config --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+
+# Start-up alone: what every static command pays before its main().
+$(BB)/empty_static: bench/empty.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -static-pie -o $@ $<
 
 $(BB)/cost.bpf.o: bench/cost.bpf.c include/tpbpf_bpf.h
 	@mkdir -p $(@D)

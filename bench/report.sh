@@ -7,8 +7,8 @@
 set -eu
 SAMPLES=$1 MACHINE=$2 COMMAND=$3 MD=$4 JSON=$5
 
-# The table: SECTION|ROW|WHAT|UNIT|CHECKS. Derived rows (A/B, A-B of the same
-# side and run) are "=ROW A OP B". Checks, comma-separated:
+# The table: SECTION|ROW|WHAT|UNIT|CHECKS. Derived rows (A/B, A-B, A+B of the
+# same side and run) are "=ROW A OP B". Checks, comma-separated:
 #   PEER<=X, PEER>=X  median of the run-by-run ratio tpbpf/PEER
 #   zero              tpbpf is 0 in every run
 #   zero-if:PEER      tpbpf is 0 in every run where PEER is 0 in every run
@@ -23,7 +23,14 @@ SPEC='
 =deliver.paced.diff deliver.paced.lost - deliver.paced.kdrops
 =deliver.small.diff deliver.small.lost - deliver.small.kdrops
 =attach.growth attach.all / attach.10
-Load latency|load.opensnoop|opensnoop object: exec to attached|ms|libbpf<=0.5,bpftrace<=0.05
+=load.floor load.start + load.bpf
+=load.own load.opensnoop - load.floor
+Load latency|load.opensnoop|opensnoop object: exec to attached (libbpf program linked as usual, -lbpf)|ms|libbpf<=0.5,bpftrace<=0.05
+Load latency|load.static|the same, libbpf program linked statically too|ms|libbpf<=0.5
+Load latency|load.start|start-up alone: fork, exec, exit of an empty static program (no loader)|ms|
+Load latency|load.bpf|the bpf() calls of a tpbpf opensnoop load, summed (tpbpf -v)|ms|
+Load latency|load.floor|floor for any loader making those calls: start-up + bpf() calls|ms|
+Load latency|load.own|above the floor: the work of the loader itself (exec to attached - floor)|ms|
 Per-event cost|base.prctl|prctl(PR_SET_NAME), nothing attached|ns/call|
 Per-event cost|cost.tp_ren_empty|task:task_rename, empty program|ns/event|libbpf<=1.05
 Per-event cost|cost.tp_ren_count|task:task_rename, counting program|ns/event|libbpf<=1.05
@@ -128,6 +135,7 @@ BEGIN {
 			if ((d[2], sides[s], r) in val && (d[4], sides[s], r) in val) {
 				a = val[d[2], sides[s], r]; b = val[d[4], sides[s], r]
 				if (d[3] == "-") val[name, sides[s], r] = a - b
+				else if (d[3] == "+") val[name, sides[s], r] = a + b
 				else if (b != 0) val[name, sides[s], r] = a / b
 			}
 	next
