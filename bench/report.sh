@@ -28,8 +28,8 @@ SPEC='
 Load latency|load.opensnoop|opensnoop object: exec to attached (libbpf program linked as usual, -lbpf)|ms|libbpf<=0.5,bpftrace<=0.05
 Load latency|load.static|the same, libbpf program linked statically too|ms|libbpf<=0.5
 Load latency|load.start|start-up alone: fork, exec, exit of an empty static program (no loader)|ms|
-Load latency|load.bpf|the bpf() calls of a tpbpf opensnoop load, summed (tpbpf -v)|ms|
-Load latency|load.floor|floor for any loader making those calls: start-up + bpf() calls|ms|
+Load latency|load.bpf|kernel calls of a tpbpf opensnoop load (bpf, perf_event_open, ring mmap), summed from tpbpf -v|ms|
+Load latency|load.floor|floor for any loader making those calls: start-up + kernel calls|ms|
 Load latency|load.own|above the floor: the work of the loader itself (exec to attached - floor)|ms|
 Per-event cost|base.prctl|prctl(PR_SET_NAME), nothing attached|ns/call|
 Per-event cost|cost.tp_ren_empty|task:task_rename, empty program|ns/event|libbpf<=1.05

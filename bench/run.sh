@@ -46,7 +46,7 @@ tracepoint:syscalls:sys_exit_open, tracepoint:syscalls:sys_exit_openat, tracepoi
 	-- tpbpf "attached" "$B/tpbpf" opensnoop --ring-pages 64 \
 	-- libbpf "attached" "$BB/libbpf_loader_static" "$BB/opensnoop_libbpf.bpf.o" --perf events --pages 64 >> "$SAMPLES"
 # What no loader can go below: starting a process, and the kernel's work
-# for the bpf() calls (map creation, the verifier) that tpbpf -v times.
+# for the calls (map creation, the verifier, perf events, rings) that tpbpf -v times.
 "$BB/load_latency" load.start "$RUNS" -- tpbpf EXIT "$BB/empty_static" >> "$SAMPLES"
 r=0
 while [ $r -lt "$RUNS" ]; do
