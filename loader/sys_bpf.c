@@ -25,18 +25,20 @@
  */
 static _Thread_local long last_call_us;
 
-static void call_start(struct timespec *t0)
+static bool call_start(struct timespec *t0)
 {
-	if (tpbpf_log_enabled())
-		clock_gettime(CLOCK_MONOTONIC, t0);
+	if (!tpbpf_log_enabled())
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, t0);
+	return true;
 }
 
-static void call_end(const struct timespec *t0)
+static void call_end(bool timed, const struct timespec *t0)
 {
 	struct timespec t1;
 	int e = errno;
 
-	if (!tpbpf_log_enabled())
+	if (!timed)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	last_call_us = (t1.tv_sec - t0->tv_sec) * 1000000L +
@@ -53,13 +55,13 @@ long tpbpf_sys_last_call_us(void)
 static int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 {
 	struct timespec t0;
+	bool timed = call_start(&t0);
 	long ret;
 
-	call_start(&t0);
 	do {
 		ret = syscall(__NR_bpf, cmd, attr, size);
 	} while (ret < 0 && errno == EINTR);
-	call_end(&t0);
+	call_end(timed, &t0);
 	return ret < 0 ? -errno : (int)ret;
 }
 
@@ -255,22 +257,22 @@ int tpbpf_sys_perf_event_open(struct perf_event_attr *attr, int pid, int cpu,
 			      int group_fd, unsigned long flags)
 {
 	struct timespec t0;
+	bool timed = call_start(&t0);
 	long ret;
 
-	call_start(&t0);
 	ret = syscall(__NR_perf_event_open, attr, pid, cpu, group_fd,
 		      flags | PERF_FLAG_FD_CLOEXEC);
-	call_end(&t0);
+	call_end(timed, &t0);
 	return ret < 0 ? -errno : (int)ret;
 }
 
 void *tpbpf_sys_mmap_ring(int perf_fd, size_t size)
 {
 	struct timespec t0;
+	bool timed = call_start(&t0);
 	void *p;
 
-	call_start(&t0);
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, perf_fd, 0);
-	call_end(&t0);
+	call_end(timed, &t0);
 	return p;
 }
