@@ -10,6 +10,7 @@
  * fallback paths run, and are tested, on a new kernel too.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,6 +39,7 @@ static int probe_bpf_calls(void);
 static int probe_enable_stats(void);
 static int probe_memcg(void);
 static int probe_perf_link(void);
+static int probe_kernel_btf(void);
 static int probe_tracepoint(void) { return probe_prog_type(BPF_PROG_TYPE_TRACEPOINT); }
 static int probe_raw_tp(void) { return probe_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT); }
 static int probe_raw_tp_w(void) { return probe_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE); }
@@ -68,6 +70,7 @@ static struct feature features[TPBPF_FEAT_COUNT] = {
 	[TPBPF_FEAT_ENABLE_STATS] = { "enable_stats", "BPF_ENABLE_STATS run-time statistics", "5.8", NULL, probe_enable_stats, -1, false },
 	[TPBPF_FEAT_MEMCG] = { "memcg_accounting", "BPF memory charged to the memory cgroup", "5.11", "raise RLIMIT_MEMLOCK before creating maps", probe_memcg, -1, false },
 	[TPBPF_FEAT_PERF_LINK] = { "perf_link_cookie", "BPF links for perf events, with cookies (TP_EVENT_ID)", "5.15", "attach with PERF_EVENT_IOC_SET_BPF; TP_EVENT_ID is unavailable", probe_perf_link, -1, false },
+	[TPBPF_FEAT_KERNEL_BTF] = { "kernel_btf", "the kernel's own BTF (" TPBPF_KERNEL_BTF_PATH ")", "5.4", "kernel struct offsets from an offsets file (--offsets FILE)", probe_kernel_btf, -1, false },
 };
 
 static bool env_read;
@@ -323,4 +326,10 @@ static int probe_perf_link(void)
 	};
 
 	return try_load(BPF_PROG_TYPE_TRACEPOINT, insns, ARRAY_SIZE(insns), NULL);
+}
+
+/* Not a load: the kernel exposes its BTF as a file when it was built with it. */
+static int probe_kernel_btf(void)
+{
+	return access(TPBPF_KERNEL_BTF_PATH, R_OK) == 0;
 }

@@ -8,6 +8,9 @@
 
 #include "tpbpf.h"
 
+/* Where a kernel built with CONFIG_DEBUG_INFO_BTF shows its types. */
+#define TPBPF_KERNEL_BTF_PATH "/sys/kernel/btf/vmlinux"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #if defined(__GNUC__)

@@ -23,7 +23,6 @@
 #include "btf_reader.h"
 #include "internal.h"
 
-#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
 /* Larger than any kernel struct; a bigger number is a typo. */
 #define MAX_OFFSET (1ULL << 24)
 #define MAX_NAME 127
@@ -42,7 +41,7 @@ static struct {
 } file;
 
 static struct {
-	const char *path;	/* NULL: KERNEL_BTF */
+	const char *path;	/* NULL: the running kernel's */
 	bool tried;
 	int err;		/* why it could not be read */
 	char detail[512];
@@ -207,13 +206,20 @@ void kernel_offsets_set_btf_path(const char *path)
 /* The kernel's BTF, read once; NULL with kbtf.err set if there is none. */
 static struct btf *kernel_btf(void)
 {
-	const char *path = kbtf.path ? kbtf.path : KERNEL_BTF;
+	const char *path = kbtf.path ? kbtf.path : TPBPF_KERNEL_BTF_PATH;
 	char *data;
 	size_t len;
 
 	if (kbtf.tried)
 		return kbtf.btf;
 	kbtf.tried = true;
+	/* A test's own file stands in for the kernel's; forcing applies to the kernel's. */
+	if (!kbtf.path && tpbpf_feature_present(TPBPF_FEAT_KERNEL_BTF) != 1) {
+		kbtf.err = -ENOENT;
+		snprintf(kbtf.detail, sizeof(kbtf.detail), "%s is absent%s", path,
+			 tpbpf_feature_forced(TPBPF_FEAT_KERNEL_BTF) ? " (forced: TPBPF_FORCE_ABSENT)" : "");
+		return NULL;
+	}
 	if (access(path, F_OK) != 0) {
 		kbtf.err = -ENOENT;
 		snprintf(kbtf.detail, sizeof(kbtf.detail), "%s is absent", path);

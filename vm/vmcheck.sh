@@ -3,7 +3,9 @@
 #   1. the kernel: $VM_KERNEL if set, else vm/build-kernel.sh (cached);
 #   2. an offsets file for KERNEL_OFF, from that kernel's build tree with
 #      tpbpf offsets --from-headers, when the tree is there (it is when
-#      build-kernel.sh built the kernel); else the test uses its fixture;
+#      build-kernel.sh built the kernel); else the one written down for
+#      that kernel in tests/fixtures/offsets/RELEASE.offsets; passed to the
+#      tests as TPBPF_OFFSETS_FILE;
 #   3. boots the kernel with run-in-vm.sh and runs vm/guest-check.sh in it:
 #      no BTF there, then tests/run.sh integration as root;
 #   4. prints the guest's counts and exit code, and exits with that code.
@@ -48,8 +50,13 @@ if [ -n "$kver" ] && [ -f "$tree/include/config/kernel.release" ] &&
 		rm -f "$offsets.tmp"
 		log "tpbpf offsets --from-headers $tree failed ($(head -c 200 build/vm/offsets.err)); the test uses its fixture"
 	fi
+elif [ -n "$kver" ] && [ -f "tests/fixtures/offsets/$kver.offsets" ]; then
+	# A prebuilt kernel without its tree: the offsets written down for it.
+	export TPBPF_OFFSETS_FILE=$root/tests/fixtures/offsets/$kver.offsets
+	pass_env=TPBPF_OFFSETS_FILE
+	log "offsets for $kver from $TPBPF_OFFSETS_FILE"
 else
-	log "no build tree for $kver in $tree: test_legacy uses tests/fixtures/offsets/$kver.offsets"
+	log "no build tree and no tests/fixtures/offsets/$kver.offsets: the offsets-file tests skip"
 fi
 
 out=build/vm/vmcheck.log

@@ -20,6 +20,37 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 # Object IDs (programs and maps) the kernel holds right now.
 kernel_bpf_ids() { "$HELPERS/bpf_ids" 2>/dev/null | sort; }
 
+# Is tpbpf's feature NAME present ("tpbpf features" names; a feature forced
+# absent by TPBPF_FORCE_ABSENT counts as absent)? Tests ask the probes,
+# never the kernel's release.
+feature_present() { # name
+	"$TPBPF" features --json 2>/dev/null |
+		grep -q "^{\"feature\":\"$1\",.*\"result\":\"present\""
+}
+# The kernel's BTF as tpbpf sees it (absent in the forced pass).
+has_kernel_btf() { feature_present kernel_btf; }
+
+# An offsets file for the running kernel in $T/offsets, with the fields
+# given (STRUCT.FIELD ...): $TPBPF_OFFSETS_FILE when set (make vmcheck sets
+# it for the kernel it boots), else written from the kernel's BTF when
+# there is one (with the forcing lifted, so the forced pass can use it);
+# skips otherwise.
+kernel_offsets_file() { # struct.field...
+	local args=() f
+	if [ -n "${TPBPF_OFFSETS_FILE:-}" ]; then
+		cp "$TPBPF_OFFSETS_FILE" "$T/offsets" || fail "cannot read $TPBPF_OFFSETS_FILE"
+		echo "offsets file: $TPBPF_OFFSETS_FILE"
+	elif [ -r /sys/kernel/btf/vmlinux ]; then
+		for f in "$@"; do args+=(--struct "$f"); done
+		TPBPF_FORCE_ABSENT= "$TPBPF" offsets "${args[@]}" > "$T/offsets" 2> "$T/offsets.err" ||
+			fail "tpbpf offsets from BTF: $(cat "$T/offsets.err")"
+		echo "offsets file: written from the kernel's BTF"
+	else
+		skip "no kernel BTF and no TPBPF_OFFSETS_FILE (make vmcheck sets one for its kernel)"
+	fi
+	cat "$T/offsets"
+}
+
 # Wait until FILE contains PATTERN (grep -E), at most SECS seconds.
 wait_for() { # file pattern secs
 	local i

@@ -6,17 +6,16 @@
 # and in make vmcheck's BTF-less guest, where the BTF cases turn into
 # "fails with a clear message" cases.
 #
-# The offsets file: $TPBPF_OFFSETS_FILE (make vmcheck writes one with
-# tpbpf offsets --from-headers from the guest kernel's build tree), else
-# tests/fixtures/offsets/$(uname -r).offsets, else one written from
-# /lib/modules/$(uname -r)/build when that exists.
+# The offsets file: $TPBPF_OFFSETS_FILE (make vmcheck passes one for the
+# kernel it boots), else one written from the kernel's BTF, and then used
+# with the BTF forced away (lib.sh: kernel_offsets_file).
 source "$(dirname "$0")/lib.sh"
 
 N=40
 SIZE=1111
-OFFSETS_FIXTURE=$ROOT/tests/fixtures/offsets/$(uname -r).offsets
+OFFSET_FIELDS=(sk_buff.len sk_buff.dev net_device.name)
 
-has_btf() { [ -e /sys/kernel/btf/vmlinux ]; }
+has_btf() { has_kernel_btf; }
 tracefs_dir() {
 	local d
 	for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
@@ -30,25 +29,6 @@ need_event() { # cat/name
 need_offsets_option() {
 	"$TPBPF" --help 2>&1 | grep -q -- '--offsets' ||
 		skip "this tpbpf has no global --offsets FILE option (tools/main.c)"
-}
-
-# The offsets file for this kernel, in $T/offsets; skips when there is none.
-offsets_file() {
-	local dir=/lib/modules/$(uname -r)/build
-	if [ -n "${TPBPF_OFFSETS_FILE:-}" ]; then
-		cp "$TPBPF_OFFSETS_FILE" "$T/offsets" || fail "cannot read $TPBPF_OFFSETS_FILE"
-		echo "offsets file: $TPBPF_OFFSETS_FILE"
-	elif [ -f "$OFFSETS_FIXTURE" ]; then
-		cp "$OFFSETS_FIXTURE" "$T/offsets"
-		echo "offsets file: $OFFSETS_FIXTURE"
-	elif [ -f "$dir/Makefile" ]; then
-		"$TPBPF" offsets --from-headers "$dir" > "$T/offsets" ||
-			fail "tpbpf offsets --from-headers $dir failed"
-		echo "offsets file: written from $dir"
-	else
-		skip "no offsets file for kernel $(uname -r) (set TPBPF_OFFSETS_FILE, or add $OFFSETS_FIXTURE)"
-	fi
-	cat "$T/offsets"
 }
 
 # Value of KEY in map MAP of a --dump-maps output ("  KEY: VALUE ...").
@@ -95,36 +75,38 @@ check_skb_len_and_dev() { # tpbpf global args...
 }
 
 t_kernel_offsets_from_btf() {
-	has_btf || skip "no /sys/kernel/btf/vmlinux: the BTF source is not used here (see no_btf_no_offsets_fails)"
+	has_btf || skip "tpbpf sees no kernel BTF here (absent, or forced absent): see no_btf_no_offsets_fails"
 	check_skb_len_and_dev
 }
 
 t_kernel_offsets_from_file() {
 	need_offsets_option
-	offsets_file
-	check_skb_len_and_dev --offsets "$T/offsets"
-	# Without BTF, only the file can have answered; with BTF, both agree.
+	kernel_offsets_file "${OFFSET_FIELDS[@]}"
+	# With the kernel's BTF forced away, only the file can answer.
+	TPBPF_FORCE_ABSENT=${TPBPF_FORCE_ABSENT:+$TPBPF_FORCE_ABSENT,}kernel_btf \
+		check_skb_len_and_dev --offsets "$T/offsets"
+	# Where the kernel has BTF, both sources agree.
 	if has_btf; then
-		"$TPBPF" offsets --struct sk_buff.len --struct sk_buff.dev --struct net_device.name |
-			grep -v '^#' > "$T/btf" || fail "tpbpf offsets (BTF) failed"
-		grep -v '^#' "$T/offsets" | grep -E '^(sk_buff\.(len|dev)|net_device\.name) ' | sort > "$T/file.sorted"
-		sort "$T/btf" | diff - "$T/file.sorted" > "$T/diff" || fail "BTF and the offsets file differ: $(cat "$T/diff")"
+		"$TPBPF" offsets "${OFFSET_FIELDS[@]/#/--struct=}" |
+			grep -v '^#' | sort > "$T/btf" || fail "tpbpf offsets (BTF) failed"
+		grep -v '^#' "$T/offsets" | sort | diff "$T/btf" - > "$T/diff" ||
+			fail "BTF and the offsets file differ: $(cat "$T/diff")"
 	fi
 }
 
-# A headers or build tree for this kernel: the offsets it gives are the
-# ones in the offsets file (fixture or TPBPF_OFFSETS_FILE).
+# A headers or build tree of the running kernel, where the machine has one
+# (TPBPF_KERNEL_HEADERS, or the usual /lib/modules/RELEASE/build link): the
+# offsets it gives are those of the kernel's BTF or TPBPF_OFFSETS_FILE.
 t_offsets_from_headers_match() {
 	local dir=${TPBPF_KERNEL_HEADERS:-/lib/modules/$(uname -r)/build} f
-	[ -f "$dir/Makefile" ] || skip "no headers tree for $(uname -r) ($dir)"
-	f=${TPBPF_OFFSETS_FILE:-$OFFSETS_FIXTURE}
-	[ -f "$f" ] || skip "nothing to compare with (no $f)"
-	"$TPBPF" offsets --from-headers "$dir" --struct sk_buff.len --struct sk_buff.dev \
-		--struct net_device.name > "$T/hdr" 2> "$T/hdr.err" || fail "tpbpf offsets --from-headers $dir: $(cat "$T/hdr.err")"
+	[ -f "$dir/Makefile" ] || skip "no headers or build tree of the running kernel ($dir)"
+	kernel_offsets_file "${OFFSET_FIELDS[@]}"
+	"$TPBPF" offsets --from-headers "$dir" "${OFFSET_FIELDS[@]/#/--struct=}" \
+		> "$T/hdr" 2> "$T/hdr.err" || fail "tpbpf offsets --from-headers $dir: $(cat "$T/hdr.err")"
 	cat "$T/hdr"
 	local k v
 	while read -r k v; do
-		[ "$(awk -v k="$k" '$1 == k { print $2 }' "$f")" = "$v" ] || fail "$k: headers say $v, $f says otherwise"
+		[ "$(awk -v k="$k" '$1 == k { print $2 }' "$T/offsets")" = "$v" ] || fail "$k: headers say $v, the offsets file says otherwise"
 	done < <(grep -v '^#' "$T/hdr")
 }
 
@@ -152,7 +134,7 @@ t_missing_offset_names_field() {
 
 # No BTF and no offsets file: KERNEL_OFF cannot be resolved, and says so.
 t_no_btf_no_offsets_fails() {
-	has_btf && skip "this kernel has BTF (the BTF-less case runs in make vmcheck)"
+	has_btf && skip "this kernel has BTF and it is not forced absent (the forced pass runs this)"
 	"$TPBPF" load "$TEST_BPF/kernel_offsets.bpf.o" -d 1 > "$T/out" 2> "$T/err"
 	local rc=$?
 	cat "$T/err"

@@ -134,26 +134,24 @@ lo_tx() { # file: "packets bytes" of lo TX
 }
 
 t_raw_matches_classic() {
-	local file=$ROOT/tests/fixtures/offsets/$(uname -r).offsets classic raw rawfile
-	local btf=/sys/kernel/btf/vmlinux
-	[ -r $btf ] || [ -f "$file" ] || skip "no BTF and no offsets file for $(uname -r)"
+	local classic raw rawfile btf=no
+	has_kernel_btf && btf=yes
+	kernel_offsets_file sk_buff.len sk_buff.dev net_device.name
 	start_sender
 	"$TPBPF" netdev --summary -p "$HPID" > "$T/classic" 2> "$T/classic.err" &
 	local p1=$!
 	# Without BTF the plain --raw run must fail clearly; the file run stands in.
 	"$TPBPF" netdev --raw --summary -p "$HPID" > "$T/raw" 2> "$T/raw.err" &
 	local p2=$!
-	echo "$p1 $p2" >> "$T/.pids"
-	local p3=""
-	if [ -f "$file" ]; then
-		"$TPBPF" --offsets "$file" netdev --raw --summary -p "$HPID" > "$T/rawfile" 2> "$T/rawfile.err" &
-		p3=$!
-		echo "$p3" >> "$T/.pids"
-		wait_for "$T/rawfile.err" 'attached|error' 15 || fail "raw (file) did not attach"
-	fi
+	TPBPF_FORCE_ABSENT=${TPBPF_FORCE_ABSENT:+$TPBPF_FORCE_ABSENT,}kernel_btf \
+		"$TPBPF" --offsets "$T/offsets" netdev --raw --summary -p "$HPID" > "$T/rawfile" 2> "$T/rawfile.err" &
+	local p3=$!
+	echo "$p1 $p2 $p3" >> "$T/.pids"
+	wait_for "$T/rawfile.err" 'attached|error' 15 || fail "raw (file) did not attach"
 	wait_for "$T/classic.err" 'attached|error' 15 || fail "classic did not attach"
 	wait_for "$T/raw.err" 'attached|error' 15 || fail "raw did not attach"
-	if [ -r $btf ]; then
+	grep -q 'attached 2 programs to 2 tracepoints' "$T/rawfile.err" || fail "raw (file): $(cat "$T/rawfile.err")"
+	if [ $btf = yes ]; then
 		grep -q 'attached 2 programs to 2 tracepoints' "$T/raw.err" || fail "raw: $(cat "$T/raw.err")"
 	else
 		grep -q 'sk_buff.*--offsets' "$T/raw.err" || fail "no-BTF error unclear: $(cat "$T/raw.err")"
@@ -165,15 +163,13 @@ t_raw_matches_classic() {
 	wait $p1 $p2 $p3
 	classic=$(lo_tx "$T/classic")
 	raw=$(lo_tx "$T/raw")
+	rawfile=$(lo_tx "$T/rawfile")
 	[ -n "$classic" ] || fail "classic saw no lo TX: $(cat "$T/classic")"
 	[ "${classic%% *}" -ge $N ] || fail "classic lo TX packets ${classic%% *} < $N"
-	if [ -r $btf ]; then
+	if [ $btf = yes ]; then
 		[ "$raw" = "$classic" ] || fail "raw (BTF) lo TX '$raw' != classic '$classic'"
 	fi
-	if [ -n "$p3" ]; then
-		rawfile=$(lo_tx "$T/rawfile")
-		[ "$rawfile" = "$classic" ] || fail "raw (offsets file) lo TX '$rawfile' != classic '$classic'"
-	fi
+	[ "$rawfile" = "$classic" ] || fail "raw (offsets file) lo TX '$rawfile' != classic '$classic'"
 }
 
 run_test packets_both_directions t_packets_both_directions root

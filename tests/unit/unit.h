@@ -14,4 +14,14 @@
 #define FIXTURES "tests/fixtures"
 #define TEST_BPF_DIR "build/tests/bpf"
 
+/*
+ * Skip the running test and say why: tests/run.sh shows the reason beside
+ * the SKIP (cmocka's own skip() prints none).
+ */
+#define skip_because(...) do {					\
+	print_message("# skip: " __VA_ARGS__);			\
+	print_message("\n");					\
+	skip();							\
+} while (0)
+
 #endif
