@@ -141,7 +141,7 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 	}
 	/* TP_EVENT_ID() without cookies: a copy that knows its event. */
 	if (prog->nr_cookie_calls) {
-		inst_fd = obj_load_instance(prog, id);
+		inst_fd = tpbpf_obj_load_instance(prog, id);
 		if (inst_fd < 0) {
 			close(pfd);
 			return inst_fd;
@@ -232,7 +232,7 @@ size_t tpbpf_program_attach_count(const struct tpbpf_program *prog)
 	return prog->nr_links;
 }
 
-void obj_detach_program(struct tpbpf_program *prog)
+void tpbpf_obj_detach_program(struct tpbpf_program *prog)
 {
 	for (size_t i = 0; i < prog->nr_links; i++) {
 		struct attachment *a = &prog->links[i];

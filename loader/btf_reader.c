@@ -29,7 +29,7 @@
 /* typedef/const/volatile chains are short; a longer one is a loop. */
 #define MAX_MODIFIERS 32
 
-struct btf {
+struct tpbpf_btf {
 	unsigned char *data;
 	size_t size;
 	const unsigned char *types;	/* type section */
@@ -99,7 +99,7 @@ static int check_section(const char *what, uint64_t off, uint64_t len,
 }
 
 /* Walk the type section once, checking each record's length. */
-static int index_types(struct btf *btf)
+static int index_types(struct tpbpf_btf *btf)
 {
 	uint64_t pos = 0, extra;
 	uint32_t n = 0, cap = btf->types_len / 12;
@@ -130,10 +130,10 @@ static int index_types(struct btf *btf)
 	return 0;
 }
 
-int btf_open(const void *data, size_t size, struct btf **out)
+int tpbpf_btf_open(const void *data, size_t size, struct tpbpf_btf **out)
 {
 	struct btf_header hdr;
-	struct btf *btf;
+	struct tpbpf_btf *btf;
 	int err;
 
 	*out = NULL;
@@ -164,19 +164,19 @@ int btf_open(const void *data, size_t size, struct btf **out)
 	btf->strs_len = hdr.str_len;
 	/* Every name is then a NUL-terminated string inside the section. */
 	if (btf->strs_len == 0 || btf->strs[btf->strs_len - 1] != '\0') {
-		btf_free(btf);
+		tpbpf_btf_free(btf);
 		return tpbpf_err(EINVAL, "BTF: the string section does not end with a NUL");
 	}
 	err = index_types(btf);
 	if (err) {
-		btf_free(btf);
+		tpbpf_btf_free(btf);
 		return err;
 	}
 	*out = btf;
 	return 0;
 }
 
-void btf_free(struct btf *btf)
+void tpbpf_btf_free(struct tpbpf_btf *btf)
 {
 	if (!btf)
 		return;
@@ -185,19 +185,19 @@ void btf_free(struct btf *btf)
 	free(btf);
 }
 
-uint32_t btf_type_count(const struct btf *btf)
+uint32_t tpbpf_btf_type_count(const struct tpbpf_btf *btf)
 {
 	return btf->nr_types;
 }
 
 /* Name at OFF in the string section; NULL if OFF is outside it. */
-static const char *str_at(const struct btf *btf, uint32_t off)
+static const char *str_at(const struct tpbpf_btf *btf, uint32_t off)
 {
 	return off < btf->strs_len ? btf->strs + off : NULL;
 }
 
 /* Record of type ID (1-based); NULL for void or an ID out of range. */
-static const unsigned char *type_at(const struct btf *btf, uint32_t id)
+static const unsigned char *type_at(const struct tpbpf_btf *btf, uint32_t id)
 {
 	if (id == 0 || id > btf->nr_types)
 		return NULL;
@@ -210,7 +210,7 @@ static uint32_t type_kind(const unsigned char *t)
 }
 
 /* Follow typedef/const/volatile/restrict/type_tag to the type they name. */
-static const unsigned char *resolve(const struct btf *btf, uint32_t id)
+static const unsigned char *resolve(const struct tpbpf_btf *btf, uint32_t id)
 {
 	const unsigned char *t = type_at(btf, id);
 
@@ -239,7 +239,7 @@ static bool is_composite(const unsigned char *t)
  * Search the members of composite T for FIELD, at BASE bits from the outer
  * struct's start. 1: found (*bits, *bitfield set); 0: not here; <0: error.
  */
-static int find_member(const struct btf *btf, const unsigned char *t,
+static int find_member(const struct tpbpf_btf *btf, const unsigned char *t,
 		       const char *field, uint64_t base, int depth,
 		       uint64_t *bits, uint32_t *bitfield)
 {
@@ -284,7 +284,7 @@ static int find_member(const struct btf *btf, const unsigned char *t,
 	return 0;
 }
 
-int btf_field_offset(const struct btf *btf, const char *st, const char *field,
+int tpbpf_btf_field_offset(const struct tpbpf_btf *btf, const char *st, const char *field,
 		     uint64_t *offset)
 {
 	bool seen = false;

@@ -39,7 +39,7 @@ static const struct section_kind section_kinds[] = {
 	{ "tp", TPBPF_PROG_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT },
 };
 
-bool prog_kind_from_section(const char *sec, enum tpbpf_prog_kind *kind,
+bool tpbpf_prog_kind_from_section(const char *sec, enum tpbpf_prog_kind *kind,
 			    uint32_t *bpf_type, const char **target)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(section_kinds); i++) {
@@ -276,7 +276,7 @@ static int classify_sections(struct tpbpf_object *obj)
 			if (strcmp(s->name, ".text") == 0) {
 				s->role = SEC_TEXT;
 				obj->text_idx = i;
-			} else if (prog_kind_from_section(s->name, &kind, &type, &target)) {
+			} else if (tpbpf_prog_kind_from_section(s->name, &kind, &type, &target)) {
 				s->role = SEC_PROGRAM;
 			} else if (s->size) {
 				return tpbpf_err(EINVAL, "%s: code section %s is not a tracepoint program; use SEC(\"tracepoint/CAT/NAME\"), SEC(\"raw_tracepoint/NAME\") or SEC(\"raw_tracepoint.w/NAME\")",
@@ -330,7 +330,7 @@ static int add_program(struct tpbpf_object *obj, size_t sec_idx, const char *nam
 	p->sec_idx = sec_idx;
 	p->sec_insn_off = off / sizeof(struct bpf_insn);
 	p->sec_insn_cnt = size / sizeof(struct bpf_insn);
-	prog_kind_from_section(s->name, &p->kind, &p->bpf_type, &target);
+	tpbpf_prog_kind_from_section(s->name, &p->kind, &p->bpf_type, &target);
 	obj->nr_progs++;
 	p->name = tpbpf_strdup(name);
 	p->section = tpbpf_strdup(s->name);
@@ -537,7 +537,7 @@ static int check_header(struct tpbpf_object *obj, Elf *elf)
 	return 0;
 }
 
-int obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size)
+int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size)
 {
 	size_t shstrndx;
 	Elf *elf;

@@ -230,7 +230,7 @@ static int fold_rodata(struct tpbpf_object *obj, struct tpbpf_program *prog)
 	return err;
 }
 
-int obj_apply_fallbacks(struct tpbpf_object *obj, struct tpbpf_program *prog)
+int tpbpf_obj_apply_fallbacks(struct tpbpf_object *obj, struct tpbpf_program *prog)
 {
 	int err = fold_rodata(obj, prog);
 

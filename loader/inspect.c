@@ -407,7 +407,7 @@ static int place(struct walk *w, size_t target, size_t *pos)
 			return 0;
 		}
 	}
-	if (!w->obj->text_idx || obj_text_func_bounds(w->obj, target, &off, &cnt))
+	if (!w->obj->text_idx || tpbpf_obj_text_func_bounds(w->obj, target, &off, &cnt))
 		return -ENOENT;
 	f = realloc(w->funcs, (w->nr_funcs + 1) * sizeof(*f));
 	if (!f)
@@ -527,7 +527,7 @@ static int walk_ld_imm64(struct walk *w, size_t sec_idx, size_t i, size_t at,
 		if (!e)
 			return tpbpf_err(ENOMEM, "out of memory");
 		const_text(sym->name, e->target, sizeof(e->target));
-		err = obj_resolve_const(obj, sym->name, &value);
+		err = tpbpf_obj_resolve_const(obj, sym->name, &value);
 		if (err) {
 			e->info.err = err;
 			snprintf(e->detail, sizeof(e->detail), "%s", tpbpf_error_detail());
@@ -917,7 +917,7 @@ int tpbpf_program_relocate_preview(struct tpbpf_program *prog)
 	/* Made-up fds, as if BPF_MAP_CREATE had run; nothing is sent anywhere. */
 	for (size_t i = 0; i < obj->nr_maps; i++)
 		obj->maps[i].fd = TPBPF_INSPECT_FD_BASE + (int)i;
-	err = obj_relocate_program(obj, prog);
+	err = tpbpf_obj_relocate_program(obj, prog);
 	for (size_t i = 0; i < obj->nr_maps; i++)
 		obj->maps[i].fd = -1;
 	return err;

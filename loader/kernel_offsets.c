@@ -45,7 +45,7 @@ static struct {
 	bool tried;
 	int err;		/* why it could not be read */
 	char detail[512];
-	struct btf *btf;
+	struct tpbpf_btf *btf;
 } kbtf;
 
 static void file_clear(void)
@@ -196,15 +196,15 @@ int tpbpf_set_kernel_offsets_file(const char *path)
 	return 0;
 }
 
-void kernel_offsets_set_btf_path(const char *path)
+void tpbpf_kernel_offsets_set_btf_path(const char *path)
 {
-	btf_free(kbtf.btf);
+	tpbpf_btf_free(kbtf.btf);
 	memset(&kbtf, 0, sizeof(kbtf));
 	kbtf.path = path;
 }
 
 /* The kernel's BTF, read once; NULL with kbtf.err set if there is none. */
-static struct btf *kernel_btf(void)
+static struct tpbpf_btf *kernel_btf(void)
 {
 	const char *path = kbtf.path ? kbtf.path : TPBPF_KERNEL_BTF_PATH;
 	char *data;
@@ -227,14 +227,14 @@ static struct btf *kernel_btf(void)
 	}
 	kbtf.err = tpbpf_read_file(path, &data, &len);
 	if (!kbtf.err) {
-		kbtf.err = btf_open(data, len, &kbtf.btf);
+		kbtf.err = tpbpf_btf_open(data, len, &kbtf.btf);
 		free(data);
 	}
 	if (kbtf.err) {
 		snprintf(kbtf.detail, sizeof(kbtf.detail), "%s: %s", path, tpbpf_error_detail());
 		return NULL;
 	}
-	tpbpf_log("read kernel BTF %s: %zu bytes, %u types", path, len, btf_type_count(kbtf.btf));
+	tpbpf_log("read kernel BTF %s: %zu bytes, %u types", path, len, tpbpf_btf_type_count(kbtf.btf));
 	return kbtf.btf;
 }
 
@@ -248,7 +248,7 @@ int tpbpf_kernel_offset(const char *st, const char *field, uint64_t *offset)
 {
 	const struct offset_entry *e;
 	char why[600];
-	struct btf *btf;
+	struct tpbpf_btf *btf;
 	int err;
 
 	if (!is_ident(st, strlen(st)) || !is_ident(field, strlen(field)))
@@ -262,7 +262,7 @@ int tpbpf_kernel_offset(const char *st, const char *field, uint64_t *offset)
 	}
 	btf = kernel_btf();
 	if (btf) {
-		err = btf_field_offset(btf, st, field, offset);
+		err = tpbpf_btf_field_offset(btf, st, field, offset);
 		if (err == -ENOENT) {
 			snprintf(why, sizeof(why), "%s%s%s%s", file.path ? "not in " : "",
 				 file.path ? file.path : "", file.path ? "; " : "",

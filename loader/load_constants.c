@@ -33,7 +33,7 @@ struct format_cache {
 	struct tpbpf_format fmt;
 };
 
-void obj_const_cache_free(struct tpbpf_object *obj)
+void tpbpf_obj_const_cache_free(struct tpbpf_object *obj)
 {
 	struct format_cache *c = obj->formats, *next;
 
@@ -136,7 +136,7 @@ static int field_const(struct tpbpf_object *obj, const char *family,
 	return 0;
 }
 
-int obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value)
+int tpbpf_obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value)
 {
 	const char *spec = sym + strlen(TPBPF_CONST_PREFIX);
 	const char *colon = strchr(spec, ':');

@@ -167,7 +167,7 @@ static int fill_data_map(struct tpbpf_object *obj, struct tpbpf_map *m)
 	return 0;
 }
 
-int obj_create_maps(struct tpbpf_object *obj)
+int tpbpf_obj_create_maps(struct tpbpf_object *obj)
 {
 	/* Forced absent (tests): take the pre-5.11 path up front. */
 	if (obj->nr_maps && tpbpf_feature_forced(TPBPF_FEAT_MEMCG))
@@ -189,14 +189,14 @@ int obj_create_maps(struct tpbpf_object *obj)
 			if (m->origin != MAP_FROM_DEF && err == -EINVAL)
 				tpbpf_err_prefix(EINVAL, "global data (%s) needs kernel 5.2 or newer: ",
 						 m->name);
-			obj_close_maps(obj);
+			tpbpf_obj_close_maps(obj);
 			return err;
 		}
 	}
 	return 0;
 }
 
-void obj_close_maps(struct tpbpf_object *obj)
+void tpbpf_obj_close_maps(struct tpbpf_object *obj)
 {
 	for (size_t i = 0; i < obj->nr_maps; i++) {
 		if (obj->maps[i].fd >= 0)

@@ -33,7 +33,7 @@ int tpbpf_object_open_mem(const void *data, size_t size, const char *name,
 		free(obj);
 		return -ENOMEM;
 	}
-	err = obj_read_elf(obj, data, size);
+	err = tpbpf_obj_read_elf(obj, data, size);
 	if (err) {
 		tpbpf_object_close(obj);
 		return err;
@@ -89,12 +89,12 @@ static void unload(struct tpbpf_object *obj)
 	for (size_t i = 0; i < obj->nr_progs; i++) {
 		struct tpbpf_program *p = &obj->progs[i];
 
-		obj_detach_program(p);
+		tpbpf_obj_detach_program(p);
 		if (p->fd >= 0)
 			close(p->fd);
 		p->fd = -1;
 	}
-	obj_close_maps(obj);
+	tpbpf_obj_close_maps(obj);
 	obj->loaded = false;
 }
 
@@ -104,17 +104,17 @@ int tpbpf_object_load(struct tpbpf_object *obj)
 
 	if (obj->loaded)
 		return tpbpf_err(EBUSY, "%s is already loaded", obj->name);
-	err = obj_create_maps(obj);
+	err = tpbpf_obj_create_maps(obj);
 	if (err)
 		return err;
 	for (size_t i = 0; i < obj->nr_progs; i++) {
 		struct tpbpf_program *p = &obj->progs[i];
 
-		err = obj_relocate_program(obj, p);
+		err = tpbpf_obj_relocate_program(obj, p);
 		if (!err)
-			err = obj_apply_fallbacks(obj, p);
+			err = tpbpf_obj_apply_fallbacks(obj, p);
 		if (!err)
-			err = obj_load_program(obj, p);
+			err = tpbpf_obj_load_program(obj, p);
 		if (err) {
 			unload(obj);
 			return err;
@@ -145,7 +145,7 @@ int tpbpf_object_attach(struct tpbpf_object *obj)
 void tpbpf_object_detach(struct tpbpf_object *obj)
 {
 	for (size_t i = 0; i < obj->nr_progs; i++)
-		obj_detach_program(&obj->progs[i]);
+		tpbpf_obj_detach_program(&obj->progs[i]);
 }
 
 void tpbpf_object_close(struct tpbpf_object *obj)
@@ -175,7 +175,7 @@ void tpbpf_object_close(struct tpbpf_object *obj)
 		free(obj->syms[i].name);
 	for (size_t i = 0; i < obj->nr_consts; i++)
 		free(obj->consts[i].name);
-	obj_const_cache_free(obj);
+	tpbpf_obj_const_cache_free(obj);
 	free(obj->consts);
 	free(obj->progs);
 	free(obj->maps);

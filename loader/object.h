@@ -130,30 +130,30 @@ struct tpbpf_object {
 };
 
 /* Step 1 (elf_reader.c): parse an ELF image into OBJ. */
-int obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size);
+int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size);
 /* Step 2 (maps.c): create every map; close them again. */
-int obj_create_maps(struct tpbpf_object *obj);
-void obj_close_maps(struct tpbpf_object *obj);
+int tpbpf_obj_create_maps(struct tpbpf_object *obj);
+void tpbpf_obj_close_maps(struct tpbpf_object *obj);
 /* Step 3 (relocate.c): relocate one program (maps must have fds). */
-int obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
+int tpbpf_obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
 /* The .text function holding instruction IDX of .text: its first insn and count. */
-int obj_text_func_bounds(const struct tpbpf_object *obj, size_t idx, size_t *off,
+int tpbpf_obj_text_func_bounds(const struct tpbpf_object *obj, size_t idx, size_t *off,
 			 size_t *cnt);
 /* Load-time constants (load_constants.c). */
-int obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value);
+int tpbpf_obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value);
 /* Formats read while resolving constants, kept until the object closes. */
-void obj_const_cache_free(struct tpbpf_object *obj);
+void tpbpf_obj_const_cache_free(struct tpbpf_object *obj);
 /* Fallbacks for older kernels (fallbacks.c), applied after relocation. */
-int obj_apply_fallbacks(struct tpbpf_object *obj, struct tpbpf_program *prog);
+int tpbpf_obj_apply_fallbacks(struct tpbpf_object *obj, struct tpbpf_program *prog);
 /* Step 4 (prog_load.c): BPF_PROG_LOAD with the verifier log. */
-int obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
+int tpbpf_obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
 /* A copy of PROG whose TP_EVENT_ID() is the constant EVENT_ID: its fd. */
-int obj_load_instance(struct tpbpf_program *prog, int event_id);
+int tpbpf_obj_load_instance(struct tpbpf_program *prog, int event_id);
 /* Step 5 (attach.c): close every attachment of a program. */
-void obj_detach_program(struct tpbpf_program *prog);
+void tpbpf_obj_detach_program(struct tpbpf_program *prog);
 
 /* Section name -> program kind; false if it is not a program section. */
-bool prog_kind_from_section(const char *sec, enum tpbpf_prog_kind *kind,
+bool tpbpf_prog_kind_from_section(const char *sec, enum tpbpf_prog_kind *kind,
 			    uint32_t *bpf_type, const char **target);
 
 #endif

@@ -187,7 +187,7 @@ static int load_insns(struct tpbpf_object *obj, struct tpbpf_program *prog,
 	return fd < 0 ? explain_load_error(prog, fd) : fd;
 }
 
-int obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
+int tpbpf_obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
 {
 	int fd = load_insns(obj, prog, prog->insns, prog->insn_cnt);
 
@@ -197,7 +197,7 @@ int obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
 	return 0;
 }
 
-int obj_load_instance(struct tpbpf_program *prog, int event_id)
+int tpbpf_obj_load_instance(struct tpbpf_program *prog, int event_id)
 {
 	size_t size = prog->insn_cnt * sizeof(*prog->insns);
 	struct bpf_insn *insns = malloc(size);

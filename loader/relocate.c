@@ -46,7 +46,7 @@ static int reloc_err(struct reloc_state *st, size_t sec_idx, size_t insn,
 			 insn, sym[0] ? sym : "(none)", why);
 }
 
-int obj_text_func_bounds(const struct tpbpf_object *obj, size_t idx, size_t *off,
+int tpbpf_obj_text_func_bounds(const struct tpbpf_object *obj, size_t idx, size_t *off,
 			 size_t *cnt)
 {
 	size_t text_cnt = obj->secs[obj->text_idx].size / sizeof(struct bpf_insn);
@@ -95,7 +95,7 @@ static int place_text_func(struct reloc_state *st, size_t target, size_t *pos)
 			return 0;
 		}
 	}
-	if (obj_text_func_bounds(st->obj, target, &off, &cnt))
+	if (tpbpf_obj_text_func_bounds(st->obj, target, &off, &cnt))
 		return -ENOENT;
 	funcs = realloc(st->funcs, (st->nr_funcs + 1) * sizeof(*funcs));
 	if (!funcs)
@@ -185,7 +185,7 @@ static int patch_ld_imm64(struct reloc_state *st, size_t sec_idx, size_t sec_ins
 		if (strncmp(sym->name, TPBPF_CONST_PREFIX, strlen(TPBPF_CONST_PREFIX)) != 0)
 			return reloc_err(st, sec_idx, sec_insn, sym->name, ENOENT,
 					 "undefined symbol; only tpbpf load-time constants (tpbpf.*) may be left undefined");
-		err = obj_resolve_const(obj, sym->name, &value);
+		err = tpbpf_obj_resolve_const(obj, sym->name, &value);
 		if (err)
 			return tpbpf_err_prefix(-err, "%s: program %s: section %s, instruction %zu, symbol %s: ",
 						obj->name, st->prog->name,
@@ -297,7 +297,7 @@ static int relocate_range(struct reloc_state *st, size_t sec_idx,
 	return 0;
 }
 
-int obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
+int tpbpf_obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
 {
 	struct obj_section *sec = &obj->secs[prog->sec_idx];
 	struct reloc_state st = { obj, prog, NULL, 0 };

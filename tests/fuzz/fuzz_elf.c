@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t cnt;
 		const struct bpf_insn *insns;
 
-		if (obj_relocate_program(obj, p))
+		if (tpbpf_obj_relocate_program(obj, p))
 			continue;
 		/* Touch the result: every instruction must be readable. */
 		insns = tpbpf_program_insns(p, &cnt);

@@ -121,10 +121,10 @@ static size_t build_btf(unsigned char *out, size_t cap)
 	return n;
 }
 
-static void expect_off(const struct btf *btf, const char *st, const char *f, uint64_t want)
+static void expect_off(const struct tpbpf_btf *btf, const char *st, const char *f, uint64_t want)
 {
 	uint64_t off = 12345;
-	int err = btf_field_offset(btf, st, f, &off);
+	int err = tpbpf_btf_field_offset(btf, st, f, &off);
 
 	if (err)
 		fail_msg("%s.%s: %s", st, f, tpbpf_error_detail());
@@ -135,12 +135,12 @@ static void test_btf_reader(void **state)
 {
 	unsigned char buf[2048];
 	size_t n = build_btf(buf, sizeof(buf));
-	struct btf *btf;
+	struct tpbpf_btf *btf;
 	uint64_t off;
 
 	(void)state;
-	assert_int_equal(btf_open(buf, n, &btf), 0);
-	assert_int_equal(btf_type_count(btf), 9);
+	assert_int_equal(tpbpf_btf_open(buf, n, &btf), 0);
+	assert_int_equal(tpbpf_btf_type_count(btf), 9);
 	expect_off(btf, "outer", "x", 4);
 	expect_off(btf, "outer", "a", 8);	/* two anonymous levels down */
 	expect_off(btf, "outer", "b", 24);
@@ -148,23 +148,23 @@ static void test_btf_reader(void **state)
 	expect_off(btf, "outer", "len", 36);
 	expect_off(btf, "outer", "d", 40);	/* through a typedef */
 	expect_off(btf, "u", "m", 0);
-	assert_int_equal(btf_field_offset(btf, "outer", "flags", &off), -EINVAL);
+	assert_int_equal(tpbpf_btf_field_offset(btf, "outer", "flags", &off), -EINVAL);
 	assert_non_null(strstr(tpbpf_error_detail(), "bitfield"));
-	assert_int_equal(btf_field_offset(btf, "outer", "nope", &off), -ENOENT);
+	assert_int_equal(tpbpf_btf_field_offset(btf, "outer", "nope", &off), -ENOENT);
 	assert_non_null(strstr(tpbpf_error_detail(), "struct outer has no field nope"));
-	assert_int_equal(btf_field_offset(btf, "int", "x", &off), -ENOENT);
-	assert_int_equal(btf_field_offset(btf, "missing", "x", &off), -ENOENT);
+	assert_int_equal(tpbpf_btf_field_offset(btf, "int", "x", &off), -ENOENT);
+	assert_int_equal(tpbpf_btf_field_offset(btf, "missing", "x", &off), -ENOENT);
 	assert_non_null(strstr(tpbpf_error_detail(), "no struct or union named missing"));
-	assert_int_equal(btf_field_offset(btf, "loop", "z", &off), -EINVAL);
+	assert_int_equal(tpbpf_btf_field_offset(btf, "loop", "z", &off), -EINVAL);
 	assert_non_null(strstr(tpbpf_error_detail(), "nest deeper"));
-	btf_free(btf);
+	tpbpf_btf_free(btf);
 }
 
 static void expect_bad(const unsigned char *buf, size_t n, const char *why)
 {
-	struct btf *btf = (struct btf *)1;
+	struct tpbpf_btf *btf = (struct tpbpf_btf *)1;
 
-	assert_true(btf_open(buf, n, &btf) < 0);
+	assert_true(tpbpf_btf_open(buf, n, &btf) < 0);
 	assert_null(btf);
 	if (!strstr(tpbpf_error_detail(), why))
 		fail_msg("want \"%s\" in \"%s\"", why, tpbpf_error_detail());
@@ -234,23 +234,23 @@ static void test_btf_mutations(void **state)
 
 	(void)state;
 	for (size_t len = 0; len < n; len++) {
-		struct btf *btf;
+		struct tpbpf_btf *btf;
 
-		if (btf_open(buf, len, &btf) == 0)
-			btf_free(btf);
+		if (tpbpf_btf_open(buf, len, &btf) == 0)
+			tpbpf_btf_free(btf);
 	}
 	for (size_t i = 0; i < n; i++) {
 		for (int v = 0; v < 256; v += 51) {
-			struct btf *btf;
+			struct tpbpf_btf *btf;
 			uint64_t off;
 
 			memcpy(bad, buf, n);
 			bad[i] = (unsigned char)(v ^ (i & 1 ? 0x80 : 0x01));
-			if (btf_open(bad, n, &btf))
+			if (tpbpf_btf_open(bad, n, &btf))
 				continue;
 			for (size_t k = 0; k < ARRAY_SIZE(q); k++)
-				btf_field_offset(btf, q[k][0], q[k][1], &off);
-			btf_free(btf);
+				tpbpf_btf_field_offset(btf, q[k][0], q[k][1], &off);
+			tpbpf_btf_free(btf);
 		}
 	}
 }
@@ -269,7 +269,7 @@ static uint64_t must_offset(const char *st, const char *field)
 static int no_btf(void **state)
 {
 	(void)state;
-	kernel_offsets_set_btf_path(FIXTURES "/offsets/no-such-btf");
+	tpbpf_kernel_offsets_set_btf_path(FIXTURES "/offsets/no-such-btf");
 	return 0;
 }
 
@@ -277,7 +277,7 @@ static int reset(void **state)
 {
 	(void)state;
 	tpbpf_set_kernel_offsets_file(NULL);
-	kernel_offsets_set_btf_path(NULL);
+	tpbpf_kernel_offsets_set_btf_path(NULL);
 	return 0;
 }
 
@@ -353,7 +353,7 @@ static void test_source_order(void **state)
 	assert_int_equal(write(ofd, "outer.len 99\n", 13), 13);
 	close(fd);
 	close(ofd);
-	kernel_offsets_set_btf_path(path);
+	tpbpf_kernel_offsets_set_btf_path(path);
 	assert_int_equal(must_offset("outer", "len"), 36);
 	assert_int_equal(tpbpf_set_kernel_offsets_file(opath), 0);
 	assert_int_equal(must_offset("outer", "len"), 99);
@@ -383,7 +383,7 @@ static void test_kernel_btf_round_trip(void **state)
 	(void)state;
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		skip_because("this kernel has no BTF (/sys/kernel/btf/vmlinux); make vmcheck covers the file source there");
-	kernel_offsets_set_btf_path(NULL);
+	tpbpf_kernel_offsets_set_btf_path(NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (tpbpf_kernel_offset(fields[i][0], fields[i][1], &got[i]))
 			fail_msg("%s.%s from BTF: %s", fields[i][0], fields[i][1],
@@ -402,7 +402,7 @@ static void test_kernel_btf_round_trip(void **state)
 			(unsigned long long)got[i]);
 	fclose(f);
 	assert_int_equal(tpbpf_set_kernel_offsets_file(opath), 0);
-	kernel_offsets_set_btf_path(FIXTURES "/offsets/no-such-btf");
+	tpbpf_kernel_offsets_set_btf_path(FIXTURES "/offsets/no-such-btf");
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		assert_int_equal(must_offset(fields[i][0], fields[i][1]), got[i]);
 	unlink(opath);

@@ -89,13 +89,13 @@ static void test_section_kinds(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		assert_true(prog_kind_from_section(ok[i].sec, &kind, &type, &target));
+		assert_true(tpbpf_prog_kind_from_section(ok[i].sec, &kind, &type, &target));
 		assert_int_equal(kind, ok[i].kind);
 		assert_int_equal(type, ok[i].type);
 		assert_string_equal(target, ok[i].target);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_false(prog_kind_from_section(bad[i], &kind, &type, &target));
+		assert_false(tpbpf_prog_kind_from_section(bad[i], &kind, &type, &target));
 }
 
 static void check_counter(bool debug)
@@ -189,7 +189,7 @@ static void test_relocate_maps(void **state)
 
 	(void)state;
 	fake_map_fds(obj);
-	assert_int_equal(obj_relocate_program(obj, p), 0);
+	assert_int_equal(tpbpf_obj_relocate_program(obj, p), 0);
 	insn = tpbpf_program_insns(p, &n);
 	assert_int_equal(n, p->sec_insn_cnt);	/* no sub-program */
 	for (size_t i = 0; i < n; i++) {
@@ -231,7 +231,7 @@ static void check_subprog_globals(bool debug)
 	assert_int_equal(rodata->flags, BPF_F_RDONLY_PROG);
 
 	fake_map_fds(obj);
-	assert_int_equal(obj_relocate_program(obj, p), 0);
+	assert_int_equal(tpbpf_obj_relocate_program(obj, p), 0);
 	insn = tpbpf_program_insns(p, &n);
 	assert_int_equal(p->nr_subprogs, 2);	/* count_call and bump */
 	assert_true(n > p->sec_insn_cnt);
@@ -287,7 +287,7 @@ static void test_relocate_constants(void **state)
 	assert_true(net_dev_queue_id > 0);
 	fake_map_fds(obj);
 	assert_int_equal(tpbpf_object_set_const(obj, "magic", 41), 0);
-	assert_int_equal(obj_relocate_program(obj, p), 0);
+	assert_int_equal(tpbpf_obj_relocate_program(obj, p), 0);
 	insn = tpbpf_program_insns(p, &n);
 	for (size_t i = 0; i < n; i++) {
 		if (insn[i].code != LD_IMM64)
@@ -315,7 +315,7 @@ static void test_constant_errors(void **state)
 
 	(void)state;
 	fake_map_fds(obj);
-	assert_int_equal(obj_relocate_program(obj, p), -ENOENT);
+	assert_int_equal(tpbpf_obj_relocate_program(obj, p), -ENOENT);
 	d = tpbpf_error_detail();
 	assert_non_null(strstr(d, "section tracepoint/sched/sched_switch"));
 	assert_non_null(strstr(d, "instruction "));
@@ -329,7 +329,7 @@ static void test_constant_errors(void **state)
 	p = tpbpf_object_program(obj, 0);
 	fake_map_fds(obj);
 	assert_int_equal(tpbpf_object_set_const(obj, "magic", 1), 0);
-	assert_int_equal(obj_relocate_program(obj, p), -ENOENT);
+	assert_int_equal(tpbpf_obj_relocate_program(obj, p), -ENOENT);
 	if (!strstr(tpbpf_error_detail(), "tpbpf.tp_id:sched/sched_switch") ||
 	    !strstr(tpbpf_error_detail(), "not found"))
 		fail_msg("detail: %s", tpbpf_error_detail());
@@ -347,7 +347,7 @@ static int open_bytes(const void *buf, size_t len)
 		/* Whatever opened must also relocate or fail cleanly. */
 		fake_map_fds(obj);
 		for (size_t i = 0; i < obj->nr_progs; i++)
-			(void)obj_relocate_program(obj, &obj->progs[i]);
+			(void)tpbpf_obj_relocate_program(obj, &obj->progs[i]);
 		tpbpf_object_close(obj);
 	} else {
 		assert_null(obj);
