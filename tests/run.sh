@@ -57,6 +57,13 @@ if [ "$what" = all ] || [ "$what" = unit ]; then
 	done
 fi
 if [ "$what" = all ] || [ "$what" = integration ]; then
+	# Tests check that nothing they loaded is left in the kernel, and count
+	# events machine-wide: two runs at once (two clones, two users) would
+	# see each other's programs. The second waits for the first.
+	if [ "$(id -u)" -eq 0 ] && command -v flock > /dev/null; then
+		exec 9> /tmp/tpbpf-integration.lock
+		flock 9 2> /dev/null || true
+	fi
 	# Some tests read tracefs themselves to compare with tpbpf: let tpbpf
 	# find it first (it mounts tracefs when nothing has, as on a new machine).
 	[ "$(id -u)" -eq 0 ] && build/tpbpf list > /dev/null 2>&1
