@@ -1,14 +1,18 @@
 # make vmcheck: the integration tests as root in a QEMU guest whose kernel
 # has no BTF (no /sys/kernel/btf/vmlinux), so the paths that legacy kernels
 # take are tested on every machine. Included by the top Makefile.
-#   VM_KERNEL=/path/bzImage   boot this kernel instead of building one
-#   VM_WORK=/var/tmp/vm-kernel  where the kernel is built and cached
+#   KERNEL=6.1|5.10|all        the lane(s): Debian's 6.1 (default), bullseye's 5.10
+#   VM_KERNEL_6_1=/path/bzImage, VM_KERNEL_5_10=/path/bzImage
+#                              boot this image in that lane instead of building one
+#   VM_KERNEL=/path/bzImage    the same for a single lane
+#   VM_WORK=/var/tmp/vm-kernel where kernels are built and cached (one dir per version)
 #   VM_TIMEOUT, VM_CPUS, VM_MEM, VM_ACCEL, VM_VERBOSE: see vm/run-in-vm.sh
 .PHONY: vmcheck vm-kernel
 
 vmcheck: $(TEST_DEPS)
-	@vm/vmcheck.sh
+	@vm/vmcheck.sh $(or $(KERNEL),6.1)
 
-# Only the kernel (about 8 minutes the first time, cached afterwards).
+# Only the kernel(s) (about 8 minutes each the first time, cached afterwards).
 vm-kernel:
-	@vm/build-kernel.sh
+	@set -e; case "$(or $(KERNEL),6.1)" in all) l="6.1 5.10" ;; *) l="$(or $(KERNEL),6.1)" ;; esac; \
+	for v in $$l; do vm/build-kernel.sh $$v; done

@@ -1,18 +1,32 @@
 #!/bin/bash
-# vmcheck.sh: what `make vmcheck` runs, after the host build.
-#   1. the kernel: $VM_KERNEL if set, else vm/build-kernel.sh (cached);
+# vmcheck.sh [LANE]: what `make vmcheck KERNEL=LANE` runs, after the host build.
+# LANE is 6.1 (default), 5.10 or all (6.1 then 5.10). For each lane:
+#   1. the kernel: the image given for that lane (below), else
+#      vm/build-kernel.sh LANE (built from Debian's linux-source-LANE once,
+#      cached in $VM_WORK/LANE);
 #   2. an offsets file for KERNEL_OFF, from that kernel's build tree with
 #      tpbpf offsets --from-headers, when the tree is there (it is when
 #      build-kernel.sh built the kernel); else the one written down for
 #      that kernel in tests/fixtures/offsets/RELEASE.offsets; passed to the
 #      tests as TPBPF_OFFSETS_FILE;
 #   3. boots the kernel with run-in-vm.sh and runs vm/guest-check.sh in it:
-#      no BTF there, then tests/run.sh integration as root;
-#   4. prints the guest's counts and exit code, and exits with that code.
+#      no BTF there, then tests/run.sh integration as root (two passes:
+#      plain, then TPBPF_FORCE_ABSENT=all, whose test names start "forced/");
+#   4. prints one line for the lane: kernel release, counts of both passes
+#      and of each, exit code, time, log (build/vm/vmcheck-LANE.log).
+# With "all", the lane lines are printed again together at the end.
+# Exit status: 0 when every lane passed, else the first failing lane's code
+# (1 tests failed, 2 usage, 99 the kernel has BTF, 124 time limit, 125 VM died).
+#
+# Kernel images (optional; the lane's kernel is built when none is given):
+#   VM_KERNEL_6_1=/path/bzImage  VM_KERNEL_5_10=/path/bzImage   per lane
+#   VM_KERNEL=/path/bzImage      the same, for a single lane (not with all)
+# An image must be a kernel of its lane's version (checked with file(1)).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
+LANE=${1:-6.1}
 VM_WORK=${VM_WORK:-/var/tmp/vm-kernel}
 # Under TCG the integration tests (run twice: plain and with every
 # fallback forced) take many minutes; see vm/README.md.
@@ -21,56 +35,111 @@ export VM_WORK VM_TIMEOUT
 cd "$root"
 log() { echo "vmcheck: $*" >&2; }
 
-t0=$(date +%s)
-if [ -n "${VM_KERNEL:-}" ]; then
-	kernel=$VM_KERNEL
-	[ -f "$kernel" ] || { log "VM_KERNEL=$kernel: no such file"; exit 2; }
-	log "kernel $kernel (VM_KERNEL)"
-else
-	log "building the guest kernel (cached in $VM_WORK; about 8 minutes the first time)"
-	kernel=$("$here/build-kernel.sh" | tail -n 1)
+case $LANE in
+6.1 | 5.10) lanes=("$LANE") ;;
+all) lanes=(6.1 5.10) ;;
+*) log "KERNEL must be 6.1, 5.10 or all (got '$LANE')"; exit 2 ;;
+esac
+if [ "$LANE" = all ] && [ -n "${VM_KERNEL:-}" ]; then
+	log "VM_KERNEL names one image, KERNEL=all boots two: use VM_KERNEL_6_1 and VM_KERNEL_5_10"
+	exit 2
 fi
 command -v file >/dev/null || apt-get install -y --no-install-recommends file >&2
-kver=$(file -bL "$kernel" | sed -n 's/.*, version \([^ ]*\) .*/\1/p')
-
 mkdir -p build/vm
-pass_env=
-tree=$VM_WORK/obj
-if [ -n "$kver" ] && [ -f "$tree/include/config/kernel.release" ] &&
-	[ "$(cat "$tree/include/config/kernel.release")" = "$kver" ]; then
-	offsets=$root/build/vm/offsets-$kver.txt
-	if build/tpbpf offsets --from-headers "$tree" --struct sk_buff.len --struct sk_buff.data_len \
-		--struct sk_buff.dev --struct sk_buff.protocol --struct net_device.name \
-		> "$offsets.tmp" 2> build/vm/offsets.err; then
-		mv "$offsets.tmp" "$offsets"
-		export TPBPF_OFFSETS_FILE=$offsets
-		pass_env=TPBPF_OFFSETS_FILE
-		log "offsets from the headers of $tree: $offsets"
-	else
-		rm -f "$offsets.tmp"
-		log "tpbpf offsets --from-headers $tree failed ($(head -c 200 build/vm/offsets.err)); the test uses its fixture"
-	fi
-elif [ -n "$kver" ] && [ -f "tests/fixtures/offsets/$kver.offsets" ]; then
-	# A prebuilt kernel without its tree: the offsets written down for it.
-	export TPBPF_OFFSETS_FILE=$root/tests/fixtures/offsets/$kver.offsets
-	pass_env=TPBPF_OFFSETS_FILE
-	log "offsets for $kver from $TPBPF_OFFSETS_FILE"
-else
-	log "no build tree and no tests/fixtures/offsets/$kver.offsets: the offsets-file tests skip"
-fi
 
-out=build/vm/vmcheck.log
-set +e
-VM_PASS_ENV="$pass_env ${VM_PASS_ENV:-}" "$here/run-in-vm.sh" "$kernel" "$root" vm/guest-check.sh |
-	tee "$out"
-rc=${PIPESTATUS[0]}
-set -e
-summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$out" | tail -n 1 || true)
-echo
-echo "vmcheck: guest ${kver:-?} without BTF: ${summary:-no test summary}; exit $rc ($(($(date +%s) - t0))s; log $out)"
-case $rc in
-99) echo "vmcheck: FAILED: the guest kernel HAS BTF (/sys/kernel/btf/vmlinux); vmcheck needs a kernel built with CONFIG_DEBUG_INFO_BTF=n" >&2 ;;
-124) echo "vmcheck: FAILED: time limit (VM_TIMEOUT) hit" >&2 ;;
-125) echo "vmcheck: FAILED: the VM died before the tests ended (see the console above)" >&2 ;;
-esac
-exit "$rc"
+counts() { # log [forced|plain]: "P passed, F failed, S skipped"
+	local sel=${2:-}
+	awk -v sel="$sel" '
+		/^(PASS|FAIL|SKIP) / {
+			f = ($2 ~ /^forced\//)
+			if (sel == "forced" && !f) next
+			if (sel == "plain" && f) next
+			n[$1]++
+		}
+		END { printf "%d passed, %d failed, %d skipped", n["PASS"], n["FAIL"], n["SKIP"] }' "$1"
+}
+
+run_lane() { # lane; sets $line
+	local lane=$1 var kernel kver tree offsets out rc t0 pass_env=
+	t0=$(date +%s)
+	var=VM_KERNEL_${lane//./_}
+	kernel=${!var:-${VM_KERNEL:-}}
+	if [ -n "$kernel" ]; then
+		[ -f "$kernel" ] || { log "$var=$kernel: no such file"; line="vmcheck: $lane: no kernel image $kernel; exit 2"; return 2; }
+		log "$lane: kernel $kernel (given)"
+	else
+		log "$lane: building the guest kernel from linux-source-$lane (cached in $VM_WORK/$lane; about 8 minutes the first time)"
+		if ! kernel=$("$here/build-kernel.sh" "$lane" | tail -n 1) || [ ! -f "$kernel" ]; then
+			line="vmcheck: $lane: the kernel build failed; exit 1"
+			return 1
+		fi
+	fi
+	kver=$(file -bL "$kernel" | sed -n 's/.*, version \([^ ]*\) .*/\1/p')
+	case $kver in
+	"$lane".*) ;;
+	*)
+		log "$lane: $kernel is kernel '${kver:-?}', not $lane.x"
+		line="vmcheck: $lane: $kernel is not a $lane kernel (${kver:-no version}); exit 2"
+		return 2
+		;;
+	esac
+
+	tree=$VM_WORK/$lane/obj
+	unset TPBPF_OFFSETS_FILE
+	if [ -f "$tree/include/config/kernel.release" ] &&
+		[ "$(cat "$tree/include/config/kernel.release")" = "$kver" ]; then
+		offsets=$root/build/vm/offsets-$kver.txt
+		if build/tpbpf offsets --from-headers "$tree" --struct sk_buff.len --struct sk_buff.data_len \
+			--struct sk_buff.dev --struct sk_buff.protocol --struct net_device.name \
+			>"$offsets.tmp" 2>build/vm/offsets.err; then
+			mv "$offsets.tmp" "$offsets"
+			export TPBPF_OFFSETS_FILE=$offsets
+			pass_env=TPBPF_OFFSETS_FILE
+			log "$lane: offsets from the headers of $tree: $offsets"
+		else
+			rm -f "$offsets.tmp"
+			log "$lane: tpbpf offsets --from-headers $tree failed ($(head -c 200 build/vm/offsets.err)); the test uses its fixture"
+		fi
+	elif [ -f "tests/fixtures/offsets/$kver.offsets" ]; then
+		# A prebuilt kernel without its tree: the offsets written down for it.
+		export TPBPF_OFFSETS_FILE=$root/tests/fixtures/offsets/$kver.offsets
+		pass_env=TPBPF_OFFSETS_FILE
+		log "$lane: offsets for $kver from $TPBPF_OFFSETS_FILE"
+	else
+		log "$lane: no build tree and no tests/fixtures/offsets/$kver.offsets: the offsets-file tests skip"
+	fi
+
+	out=build/vm/vmcheck-$lane.log
+	set +e
+	VM_PASS_ENV="$pass_env ${VM_PASS_ENV:-}" "$here/run-in-vm.sh" "$kernel" "$root" vm/guest-check.sh |
+		tee "$out"
+	rc=${PIPESTATUS[0]}
+	set -e
+	local secs=$(($(date +%s) - t0))
+	line="vmcheck: $kver without BTF: $(counts "$out") (plain: $(counts "$out" plain); forced: $(counts "$out" forced)); exit $rc; $((secs / 60))m$((secs % 60))s; log $out"
+	case $rc in
+	0) ;;
+	99) line="$line; the kernel HAS BTF (/sys/kernel/btf/vmlinux): vmcheck needs CONFIG_DEBUG_INFO_BTF=n" ;;
+	124) line="$line; time limit (VM_TIMEOUT=${VM_TIMEOUT}s) hit" ;;
+	125) line="$line; the VM died before the tests ended (console in the log above)" ;;
+	esac
+	return "$rc"
+}
+
+status=0
+lines=()
+for lane in "${lanes[@]}"; do
+	line=
+	rc=0
+	run_lane "$lane" || rc=$?
+	lines+=("$line")
+	echo
+	echo "$line"
+	[ "$status" != 0 ] || status=$rc
+done
+if [ ${#lanes[@]} -gt 1 ]; then
+	echo
+	echo "vmcheck: all lanes"
+	printf '%s\n' "${lines[@]}"
+fi
+exit "$status"
