@@ -8,7 +8,8 @@
 #      tpbpf offsets --from-headers, when the tree is there (it is when
 #      build-kernel.sh built the kernel); else the one written down for
 #      that kernel in tests/fixtures/offsets/RELEASE.offsets; passed to the
-#      tests as TPBPF_OFFSETS_FILE;
+#      tests as TPBPF_OFFSETS_FILE (and the tree, when there, as
+#      TPBPF_KERNEL_HEADERS);
 #   3. boots the kernel with run-in-vm.sh and runs vm/guest-check.sh in it:
 #      no BTF there, then tests/run.sh integration as root (two passes:
 #      plain, then TPBPF_FORCE_ABSENT=all, whose test names start "forced/");
@@ -85,7 +86,7 @@ run_lane() { # lane; sets $line
 	esac
 
 	tree=$VM_WORK/$lane/obj
-	unset TPBPF_OFFSETS_FILE
+	unset TPBPF_OFFSETS_FILE TPBPF_KERNEL_HEADERS
 	if [ -f "$tree/include/config/kernel.release" ] &&
 		[ "$(cat "$tree/include/config/kernel.release")" = "$kver" ]; then
 		offsets=$root/build/vm/offsets-$kver.txt
@@ -93,8 +94,11 @@ run_lane() { # lane; sets $line
 			--struct sk_buff.dev --struct sk_buff.protocol --struct net_device.name \
 			>"$offsets.tmp" 2>build/vm/offsets.err; then
 			mv "$offsets.tmp" "$offsets"
-			export TPBPF_OFFSETS_FILE=$offsets
-			pass_env=TPBPF_OFFSETS_FILE
+			# The tree also lets legacy/offsets_from_headers_match run
+			# tpbpf offsets --from-headers in the guest (the host's / is
+			# the guest's, read-only).
+			export TPBPF_OFFSETS_FILE=$offsets TPBPF_KERNEL_HEADERS=$tree
+			pass_env="TPBPF_OFFSETS_FILE TPBPF_KERNEL_HEADERS"
 			log "$lane: offsets from the headers of $tree: $offsets"
 		else
 			rm -f "$offsets.tmp"
