@@ -145,7 +145,7 @@ install: all
 	           $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(B)/tpbpf $(DESTDIR)$(PREFIX)/bin/tpbpf
 	install -m 644 $(B)/libtpbpf.a $(DESTDIR)$(PREFIX)/lib/libtpbpf.a
-	install -m 644 include/tpbpf.h include/tpbpf_bpf.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/tpbpf.h include/tpbpf_inspect.h include/tpbpf_bpf.h $(DESTDIR)$(PREFIX)/include/
 	sed 's|@PREFIX@|$(PREFIX)|g' tpbpf.pc.in > $(B)/tpbpf.pc
 	install -m 644 $(B)/tpbpf.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tpbpf.pc
 	install -m 644 man/tpbpf.1 $(DESTDIR)$(PREFIX)/share/man/man1/tpbpf.1
@@ -153,7 +153,8 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tpbpf $(DESTDIR)$(PREFIX)/lib/libtpbpf.a \
-	      $(DESTDIR)$(PREFIX)/include/tpbpf.h $(DESTDIR)$(PREFIX)/include/tpbpf_bpf.h \
+	      $(DESTDIR)$(PREFIX)/include/tpbpf.h $(DESTDIR)$(PREFIX)/include/tpbpf_inspect.h \
+	      $(DESTDIR)$(PREFIX)/include/tpbpf_bpf.h \
 	      $(DESTDIR)$(PREFIX)/lib/pkgconfig/tpbpf.pc \
 	      $(DESTDIR)$(PREFIX)/share/man/man1/tpbpf.1 \
 	      $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tpbpf

@@ -27,6 +27,8 @@ const char *tpbpf_error_detail(void);
 /* Receives one line (no trailing newline) per step when set; NULL: quiet. */
 typedef void (*tpbpf_log_fn)(void *ctx, const char *line);
 void tpbpf_set_log(tpbpf_log_fn fn, void *ctx);
+/* 1 (default): every step of the load path; 2: also each wait for events. */
+void tpbpf_set_log_level(int level);
 
 /* ---- tracefs --------------------------------------------------------------- */
 
@@ -86,11 +88,8 @@ enum tpbpf_feature {
 
 /* 1 present, 0 absent (or forced absent), negative if it cannot be told. */
 int tpbpf_feature_present(enum tpbpf_feature f);
-bool tpbpf_feature_probed(enum tpbpf_feature f);
+/* True when TPBPF_FORCE_ABSENT made F absent. */
 bool tpbpf_feature_forced(enum tpbpf_feature f);
-void tpbpf_feature_force_absent(enum tpbpf_feature f, bool absent);
-/* Record what a real operation showed, so no probe has to ask again. */
-void tpbpf_feature_set(enum tpbpf_feature f, bool present);
 const char *tpbpf_feature_name(enum tpbpf_feature f);
 const char *tpbpf_feature_description(enum tpbpf_feature f);
 /* The first mainline kernel version that has it. */
@@ -209,15 +208,35 @@ const char *tpbpf_program_verifier_log(const struct tpbpf_program *prog);
 /* Skip this program in tpbpf_object_attach (attach it yourself). */
 void tpbpf_program_set_autoattach(struct tpbpf_program *prog, bool on);
 
-/* Attach to one more tracepoint; a program may be attached to many. */
+/* ---- links: a program attached to one tracepoint ------------------------ */
+
+struct tpbpf_link;
+
+/*
+ * Attach PROG to one more tracepoint (a program may be attached to many).
+ * The program keeps the new link, and *LINK (when LINK is not NULL) points
+ * to it until it is detached: by tpbpf_link_detach(), or with all the
+ * others by tpbpf_object_detach() or tpbpf_object_close().
+ */
 int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
-				    const char *category, const char *name);
+				    const char *category, const char *name,
+				    struct tpbpf_link **link);
 int tpbpf_program_attach_raw_tracepoint(struct tpbpf_program *prog,
-					const char *name);
+					const char *name, struct tpbpf_link **link);
 /* Attach as the section says, or to TARGET ("CAT/NAME" or raw "NAME"). */
-int tpbpf_program_attach(struct tpbpf_program *prog, const char *target);
-/* Number of attachments this program holds. */
-size_t tpbpf_program_attach_count(const struct tpbpf_program *prog);
+int tpbpf_program_attach(struct tpbpf_program *prog, const char *target,
+			 struct tpbpf_link **link);
+/* The links this program holds, in the order they were made. */
+size_t tpbpf_program_link_count(const struct tpbpf_program *prog);
+struct tpbpf_link *tpbpf_program_link(const struct tpbpf_program *prog, size_t i);
+
+/* Detach this link now; the program stays loaded, its other links attached. */
+void tpbpf_link_detach(struct tpbpf_link *link);
+/* "CAT:NAME" of a classic tracepoint, or the raw tracepoint's NAME. */
+const char *tpbpf_link_target(const struct tpbpf_link *link);
+struct tpbpf_program *tpbpf_link_program(const struct tpbpf_link *link);
+/* The fd that holds the attachment (a BPF link, raw tracepoint or perf event). */
+int tpbpf_link_fd(const struct tpbpf_link *link);
 
 const char *tpbpf_map_name(const struct tpbpf_map *map);
 int tpbpf_map_fd(const struct tpbpf_map *map);
@@ -300,89 +319,6 @@ int tpbpf_perf_reader_drain(struct tpbpf_perf_reader *r);
 /* Records the kernel reported lost so far, over all CPUs. */
 uint64_t tpbpf_perf_reader_lost(const struct tpbpf_perf_reader *r);
 void tpbpf_perf_reader_free(struct tpbpf_perf_reader *r);
-
-/* ---- inspect: what loading an object would do, without loading it ------ */
-/*
- * (loader/inspect.c) Nothing here calls bpf(); load-time constants are
- * resolved from tracefs when it is readable, else reported unresolved.
- */
-
-/* A kernel version, comparable with <: TPBPF_KVER(4, 17). */
-#define TPBPF_KVER(major, minor) \
-	((unsigned int)(major) << 16 | (unsigned int)(minor) << 8)
-
-enum tpbpf_reloc_kind {
-	TPBPF_RELOC_MAP_FD,	/* ld_imm64 of a SEC("maps") map: its fd */
-	TPBPF_RELOC_MAP_VALUE,	/* ld_imm64 of global data: map fd + offset */
-	TPBPF_RELOC_CALL,	/* call of a .text function (bpf-to-bpf) */
-	TPBPF_RELOC_CONST,	/* ld_imm64 of a load-time constant */
-	TPBPF_RELOC_INVALID,	/* one the loader refuses: detail says why */
-};
-
-struct tpbpf_reloc_info {
-	const struct tpbpf_program *prog;
-	size_t insn;		/* instruction in the relocated program */
-	const char *section;	/* section the instruction comes from */
-	size_t sec_insn;	/* its index in that section */
-	enum tpbpf_reloc_kind kind;
-	const char *symbol;	/* "" for a relative call with no ELF relocation */
-	/* map name, .text function, or the constant as "TP_ID sched:sched_switch" */
-	const char *target;
-	/* MAP_VALUE: offset; CALL: callee's first instruction; CONST: value */
-	uint64_t value;
-	int err;		/* CONST unresolved or INVALID: negative errno */
-	const char *detail;	/* why, when err */
-};
-typedef int (*tpbpf_reloc_fn)(void *ctx, const struct tpbpf_reloc_info *r);
-
-/* Every relocation of every program, in instruction order; FN's nonzero return stops. */
-int tpbpf_object_describe_relocs(struct tpbpf_object *obj, tpbpf_reloc_fn fn,
-				 void *ctx);
-
-struct tpbpf_subprog_info {
-	const struct tpbpf_program *prog;
-	const char *name;	/* .text function */
-	size_t insn;		/* where it lands in the program */
-	size_t insn_cnt;
-};
-typedef int (*tpbpf_subprog_fn)(void *ctx, const struct tpbpf_subprog_info *s);
-
-/* The .text functions PROG pulls in (FN may be NULL); returns its instruction count once relocated. */
-int tpbpf_program_describe_subprogs(struct tpbpf_program *prog,
-				    tpbpf_subprog_fn fn, void *ctx);
-
-struct tpbpf_requirement {
-	unsigned int version;	/* TPBPF_KVER(); 0 when unknown */
-	const char *what;	/* "helper bpf_probe_read_str", "map type lru_hash" */
-	const char *why;	/* who needs it and how tpbpf uses it */
-	bool optional;		/* used when present; tpbpf does without before */
-};
-typedef int (*tpbpf_requirement_fn)(void *ctx, const struct tpbpf_requirement *r);
-
-/*
- * What the object needs from the kernel, each with its reason (FN may be
- * NULL). Returns the oldest kernel that can run it, as TPBPF_KVER(), from
- * the requirements that are not optional.
- */
-int tpbpf_object_requirements(struct tpbpf_object *obj, tpbpf_requirement_fn fn,
-			      void *ctx);
-
-/* Helper (BPF_FUNC_*) and map type (BPF_MAP_TYPE_*) names and first kernels. */
-const char *tpbpf_helper_name(uint32_t id);		/* NULL if unknown */
-unsigned int tpbpf_helper_since(uint32_t id);		/* 0 if unknown */
-const char *tpbpf_map_type_name(uint32_t type);		/* NULL if unknown */
-unsigned int tpbpf_map_type_since(uint32_t type);	/* 0 if unknown */
-/* The map's BPF_F_* creation flags. */
-uint32_t tpbpf_map_flags(const struct tpbpf_map *map);
-
-/*
- * Relocate PROG in memory as loading would, with made-up map fds
- * (TPBPF_INSPECT_FD_BASE + map index) and no kernel call; then
- * tpbpf_program_insns() gives the result. Fails on constants it cannot
- * resolve. Not for a loaded object.
- */
-#define TPBPF_INSPECT_FD_BASE 1000
-int tpbpf_program_relocate_preview(struct tpbpf_program *prog);
 
 #ifdef __cplusplus
 }

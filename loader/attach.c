@@ -12,31 +12,44 @@
  * Either way the attachment lives as long as the returned fd.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "object.h"
 #include "sys_bpf.h"
 
-/* Keep the fds of one attachment (-1: none); closes them on failure. */
-static int add_link(struct tpbpf_program *prog, int fd, int perf_fd, int prog_fd)
+/*
+ * Keep the fds of one attachment as a link of PROG (fd -1: none); on
+ * failure they are closed. The new link goes to *OUT when OUT is not NULL.
+ */
+static int add_link(struct tpbpf_program *prog, const char *target, int fd,
+		    int perf_fd, int prog_fd, struct tpbpf_link **out)
 {
-	struct attachment *links;
+	struct tpbpf_link **links, *l;
 
 	links = realloc(prog->links, (prog->nr_links + 1) * sizeof(*links));
-	if (!links) {
-		close(fd);
-		if (perf_fd >= 0)
-			close(perf_fd);
-		if (prog_fd >= 0)
-			close(prog_fd);
+	if (links)
+		prog->links = links;
+	l = links ? calloc(1, sizeof(*l)) : NULL;
+	if (l)
+		l->target = strdup(target);
+	if (!l || !l->target) {
+		free(l);
+		tpbpf_sys_close(fd, "link");
+		tpbpf_sys_close(perf_fd, "perf event");
+		tpbpf_sys_close(prog_fd, "program copy");
 		return tpbpf_err(ENOMEM, "out of memory");
 	}
-	prog->links = links;
-	links[prog->nr_links++] = (struct attachment){ fd, perf_fd, prog_fd };
+	l->prog = prog;
+	l->fd = fd;
+	l->perf_fd = perf_fd;
+	l->prog_fd = prog_fd;
+	prog->links[prog->nr_links++] = l;
+	if (out)
+		*out = l;
 	return 0;
 }
 
@@ -98,19 +111,16 @@ static int set_program(int prog_fd, int pfd, int id, int *link_fd)
 		tpbpf_log("no BPF links for perf events here (kernel before 5.15): using PERF_EVENT_IOC_SET_BPF, without cookies");
 		tpbpf_feature_set(TPBPF_FEAT_PERF_LINK, false);
 	}
-	tpbpf_log("ioctl(%d, PERF_EVENT_IOC_SET_BPF, prog fd %d)", pfd, prog_fd);
-	if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0) {
-		tpbpf_log("  -> %s", strerror(errno));
-		return errno;
-	}
-	return 0;
+	return -tpbpf_sys_perf_set_bpf(pfd, prog_fd);
 }
 
 int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
-				    const char *category, const char *name)
+				    const char *category, const char *name,
+				    struct tpbpf_link **link)
 {
 	struct perf_event_attr attr;
 	int id, pfd, lfd, err, inst_fd = -1;
+	char what[512];
 
 	if (prog->fd < 0)
 		return tpbpf_err(EINVAL, "program %s is not loaded", prog->name);
@@ -127,11 +137,8 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 	attr.config = (uint64_t)id;
 	attr.sample_period = 1;
 	attr.wakeup_events = 1;
-	tpbpf_log("perf_event_open(type=PERF_TYPE_TRACEPOINT, config=%d (%s:%s), pid=-1, cpu=0)",
-		  id, category, name);
-	pfd = tpbpf_sys_perf_event_open(&attr, -1, 0, -1, 0);
-	tpbpf_log("  -> perf event fd: %d%s%s in %ld us", pfd, pfd < 0 ? " " : "",
-		  pfd < 0 ? strerror(-pfd) : "", tpbpf_sys_last_call_us());
+	snprintf(what, sizeof(what), "%s:%s", category, name);
+	pfd = tpbpf_sys_perf_event_open(&attr, -1, 0, what);
 	if (pfd < 0) {
 		if (pfd == -EACCES || pfd == -EPERM)
 			return tpbpf_err(-pfd, "program %s: perf_event_open on tracepoint %s:%s: %s: run as root (CAP_PERFMON or CAP_SYS_ADMIN), or lower kernel.perf_event_paranoid",
@@ -143,33 +150,30 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 	if (prog->nr_cookie_calls) {
 		inst_fd = tpbpf_obj_load_instance(prog, id);
 		if (inst_fd < 0) {
-			close(pfd);
+			tpbpf_sys_close(pfd, "perf event");
 			return inst_fd;
 		}
 	}
 	err = set_program(inst_fd >= 0 ? inst_fd : prog->fd, pfd, id, &lfd);
 	if (err) {
-		close(pfd);
-		if (inst_fd >= 0)
-			close(inst_fd);
+		tpbpf_sys_close(pfd, "perf event");
+		tpbpf_sys_close(inst_fd, "program copy");
 		return explain_set_bpf(prog, category, name, err);
 	}
-	tpbpf_log("ioctl(%d, PERF_EVENT_IOC_ENABLE)", pfd);
-	if (ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
-		err = errno;
-		if (lfd >= 0)
-			close(lfd);
-		if (inst_fd >= 0)
-			close(inst_fd);
-		close(pfd);
+	err = -tpbpf_sys_perf_enable(pfd);
+	if (err) {
+		tpbpf_sys_close(lfd, "BPF link");
+		tpbpf_sys_close(inst_fd, "program copy");
+		tpbpf_sys_close(pfd, "perf event");
 		return tpbpf_err(err, "program %s: enable tracepoint %s:%s: %s",
 				 prog->name, category, name, strerror(err));
 	}
-	return lfd >= 0 ? add_link(prog, lfd, pfd, inst_fd) : add_link(prog, pfd, -1, inst_fd);
+	return lfd >= 0 ? add_link(prog, what, lfd, pfd, inst_fd, link) :
+			  add_link(prog, what, pfd, -1, inst_fd, link);
 }
 
 int tpbpf_program_attach_raw_tracepoint(struct tpbpf_program *prog,
-					const char *name)
+					const char *name, struct tpbpf_link **link)
 {
 	int fd;
 
@@ -206,10 +210,11 @@ int tpbpf_program_attach_raw_tracepoint(struct tpbpf_program *prog,
 					 prog->name, name, strerror(-fd));
 		}
 	}
-	return add_link(prog, fd, -1, -1);
+	return add_link(prog, name, fd, -1, -1, link);
 }
 
-int tpbpf_program_attach(struct tpbpf_program *prog, const char *target)
+int tpbpf_program_attach(struct tpbpf_program *prog, const char *target,
+			 struct tpbpf_link **link)
 {
 	char cat[256], name[256];
 	int err;
@@ -220,30 +225,60 @@ int tpbpf_program_attach(struct tpbpf_program *prog, const char *target)
 		return tpbpf_err(EINVAL, "program %s: section %s names no tracepoint; give one (tpbpf load --attach %s=CATEGORY/NAME)",
 				 prog->name, prog->section, prog->name);
 	if (prog->kind != TPBPF_PROG_TRACEPOINT)
-		return tpbpf_program_attach_raw_tracepoint(prog, target);
+		return tpbpf_program_attach_raw_tracepoint(prog, target, link);
 	err = tpbpf_tracepoint_parse(target, cat, sizeof(cat), name, sizeof(name));
 	if (err)
 		return tpbpf_err_prefix(-err, "program %s: ", prog->name);
-	return tpbpf_program_attach_tracepoint(prog, cat, name);
+	return tpbpf_program_attach_tracepoint(prog, cat, name, link);
 }
 
-size_t tpbpf_program_attach_count(const struct tpbpf_program *prog)
+size_t tpbpf_program_link_count(const struct tpbpf_program *prog)
 {
 	return prog->nr_links;
 }
 
+struct tpbpf_link *tpbpf_program_link(const struct tpbpf_program *prog, size_t i)
+{
+	return i < prog->nr_links ? prog->links[i] : NULL;
+}
+
+const char *tpbpf_link_target(const struct tpbpf_link *link) { return link->target; }
+struct tpbpf_program *tpbpf_link_program(const struct tpbpf_link *link) { return link->prog; }
+int tpbpf_link_fd(const struct tpbpf_link *link) { return link->fd; }
+
+/* Close what holds the attachment: from that moment the program no longer runs there. */
+static void link_release(struct tpbpf_link *l)
+{
+	tpbpf_log("detach %s from %s", l->prog->name, l->target);
+	tpbpf_sys_close(l->fd, "link");
+	tpbpf_sys_close(l->perf_fd, "perf event");
+	tpbpf_sys_close(l->prog_fd, "program copy");
+	free(l->target);
+	free(l);
+}
+
+void tpbpf_link_detach(struct tpbpf_link *link)
+{
+	struct tpbpf_program *prog;
+
+	if (!link)
+		return;
+	prog = link->prog;
+	for (size_t i = 0; i < prog->nr_links; i++) {
+		if (prog->links[i] != link)
+			continue;
+		memmove(&prog->links[i], &prog->links[i + 1],
+			(prog->nr_links - i - 1) * sizeof(*prog->links));
+		prog->nr_links--;
+		break;
+	}
+	link_release(link);
+}
+
 void tpbpf_obj_detach_program(struct tpbpf_program *prog)
 {
-	for (size_t i = 0; i < prog->nr_links; i++) {
-		struct attachment *a = &prog->links[i];
-
-		tpbpf_log("detach %s: close fd %d", prog->name, a->fd);
-		close(a->fd);
-		if (a->perf_fd >= 0)
-			close(a->perf_fd);
-		if (a->prog_fd >= 0)
-			close(a->prog_fd);
-	}
+	for (size_t i = 0; i < prog->nr_links; i++)
+		link_release(prog->links[i]);
 	free(prog->links);
 	prog->links = NULL;
 	prog->nr_links = 0;

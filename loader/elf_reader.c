@@ -260,9 +260,6 @@ static int classify_sections(struct tpbpf_object *obj)
 				return tpbpf_err(EINVAL, "%s: the license section is empty or not a NUL-terminated string",
 						 obj->name);
 			memcpy(obj->license, s->data, s->size);
-		} else if (strcmp(s->name, "version") == 0) {
-			if (s->size == sizeof(uint32_t) && s->data)
-				memcpy(&obj->kern_version, s->data, sizeof(uint32_t));
 		} else if (strcmp(s->name, "maps") == 0) {
 			s->role = SEC_MAPS;
 			obj->maps_idx = i;

@@ -189,7 +189,7 @@ static int try_load(uint32_t type, const struct bpf_insn *insns, uint32_t cnt,
 	a.name = name;
 	fd = tpbpf_sys_prog_load(&a);
 	if (fd >= 0) {
-		close(fd);
+		tpbpf_sys_close(fd, "probe");
 		return 1;
 	}
 	if (fd == -EINVAL || fd == -E2BIG || fd == -EACCES)
@@ -228,7 +228,7 @@ static int probe_map_name(void)
 	int fd = create_array("tpbpf_probe", 4);
 
 	if (fd >= 0) {
-		close(fd);
+		tpbpf_sys_close(fd, "probe");
 		return 1;
 	}
 	return fd == -EINVAL ? 0 : tpbpf_err(-fd, "feature probe: BPF_MAP_CREATE: %s", strerror(-fd));
@@ -272,7 +272,7 @@ static int probe_global_data(void)
 		return tpbpf_err(-map, "feature probe: BPF_MAP_CREATE: %s", strerror(-map));
 	insns[0].imm = map;
 	ret = try_load(BPF_PROG_TYPE_TRACEPOINT, insns, ARRAY_SIZE(insns), NULL);
-	close(map);
+	tpbpf_sys_close(map, "probe map");
 	return ret;
 }
 
@@ -293,7 +293,7 @@ static int probe_enable_stats(void)
 	int fd = tpbpf_sys_enable_stats(BPF_STATS_RUN_TIME);
 
 	if (fd >= 0) {
-		close(fd);
+		tpbpf_sys_close(fd, "probe");
 		return 1;
 	}
 	return fd == -EINVAL ? 0 : tpbpf_err(-fd, "feature probe: BPF_ENABLE_STATS: %s", strerror(-fd));

@@ -22,6 +22,7 @@
 
 #include "internal.h"
 #include "object.h"
+#include "tpbpf_inspect.h"
 
 #define KV(a, b) TPBPF_KVER(a, b)
 #define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)

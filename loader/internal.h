@@ -3,6 +3,7 @@
 #ifndef TPBPF_INTERNAL_H
 #define TPBPF_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,10 +30,19 @@ int tpbpf_err_prefix(int err, const char *fmt, ...) TPBPF_PRINTF(2, 3);
 
 /* One line of the step-by-step log; cheap when no log callback is set. */
 void tpbpf_log(const char *fmt, ...) TPBPF_PRINTF(1, 2);
-int tpbpf_log_enabled(void);
+/* 0 without a log callback; else the level set (1: the load path). */
+int tpbpf_log_level(void);
 
 /* Read a whole (small) file into a NUL-terminated buffer. */
 int tpbpf_read_file(const char *path, char **text, size_t *len);
+
+/*
+ * Feature state that tests force and the load path records (features.c):
+ * what a real operation showed, so no probe has to ask again.
+ */
+bool tpbpf_feature_probed(enum tpbpf_feature f);
+void tpbpf_feature_force_absent(enum tpbpf_feature f, bool absent);
+void tpbpf_feature_set(enum tpbpf_feature f, bool present);
 
 /* strdup that reports -ENOMEM through tpbpf_err. */
 char *tpbpf_strdup(const char *s);

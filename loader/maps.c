@@ -58,14 +58,10 @@ static bool raise_memlock_if_charged(void)
 		return false;
 	if (tpbpf_feature_present(TPBPF_FEAT_MEMCG) != 0)
 		return false;	/* charged to the memory cgroup, or unknown */
-	r.rlim_cur = r.rlim_max = RLIM_INFINITY;
-	if (setrlimit(RLIMIT_MEMLOCK, &r)) {
+	if (tpbpf_sys_memlock_unlimited()) {
 		memlock_raise_failed = true;
-		tpbpf_log("setrlimit(RLIMIT_MEMLOCK, unlimited): %s; maps may fail with EPERM",
-			  strerror(errno));
 		return false;
 	}
-	tpbpf_log("setrlimit(RLIMIT_MEMLOCK, unlimited): ok (this kernel charges BPF memory to it)");
 	return true;
 }
 
@@ -199,8 +195,7 @@ int tpbpf_obj_create_maps(struct tpbpf_object *obj)
 void tpbpf_obj_close_maps(struct tpbpf_object *obj)
 {
 	for (size_t i = 0; i < obj->nr_maps; i++) {
-		if (obj->maps[i].fd >= 0)
-			close(obj->maps[i].fd);
+		tpbpf_sys_close(obj->maps[i].fd, obj->maps[i].name);
 		obj->maps[i].fd = -1;
 	}
 }

@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "object.h"
+#include "sys_bpf.h"
 
 static const char *base_name(const char *path)
 {
@@ -91,7 +92,7 @@ static void unload(struct tpbpf_object *obj)
 
 		tpbpf_obj_detach_program(p);
 		if (p->fd >= 0)
-			close(p->fd);
+			tpbpf_sys_close(p->fd, p->name);
 		p->fd = -1;
 	}
 	tpbpf_obj_close_maps(obj);
@@ -132,7 +133,7 @@ int tpbpf_object_attach(struct tpbpf_object *obj)
 
 		if (!p->autoattach)
 			continue;
-		err = tpbpf_program_attach(p, NULL);
+		err = tpbpf_program_attach(p, NULL, NULL);
 		if (err) {
 			/* All or nothing: undo what was attached before. */
 			tpbpf_object_detach(obj);

@@ -64,8 +64,13 @@ struct tpbpf_map {
 	int fd;
 };
 
-/* One attachment: the fd that holds it, and its perf event if it has one. */
-struct attachment {
+/*
+ * A program attached to one tracepoint: the fds that hold the attachment.
+ * Closing the last of them detaches it.
+ */
+struct tpbpf_link {
+	struct tpbpf_program *prog;
+	char *target;		/* "CAT:NAME", or the raw tracepoint's NAME */
 	int fd;			/* BPF link, raw tracepoint or perf event fd */
 	int perf_fd;		/* perf event under a BPF link, else -1 */
 	int prog_fd;		/* a per-tracepoint copy of the program, else -1 */
@@ -99,7 +104,7 @@ struct tpbpf_program {
 	int fd;
 	char *log;		/* verifier log kept from the last load */
 	bool autoattach;
-	struct attachment *links;
+	struct tpbpf_link **links;
 	size_t nr_links;
 };
 
@@ -111,7 +116,6 @@ struct const_value {
 struct tpbpf_object {
 	char *name;
 	char license[128];
-	uint32_t kern_version;
 	struct obj_section *secs;	/* indexed by ELF section index */
 	size_t nr_secs;
 	struct obj_symbol *syms;	/* indexed by ELF symbol index */
@@ -149,7 +153,7 @@ int tpbpf_obj_apply_fallbacks(struct tpbpf_object *obj, struct tpbpf_program *pr
 int tpbpf_obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
 /* A copy of PROG whose TP_EVENT_ID() is the constant EVENT_ID: its fd. */
 int tpbpf_obj_load_instance(struct tpbpf_program *prog, int event_id);
-/* Step 5 (attach.c): close every attachment of a program. */
+/* Step 5 (attach.c): detach every link of a program. */
 void tpbpf_obj_detach_program(struct tpbpf_program *prog);
 
 /* Section name -> program kind; false if it is not a program section. */

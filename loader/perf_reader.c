@@ -6,14 +6,10 @@
  * looks it up there), and one epoll instance over all of them.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cpus.h"
@@ -55,14 +51,10 @@ static void ring_close(struct tpbpf_perf_reader *r, struct cpu_ring *cr)
 				  key, r->map_fd);
 		cr->in_map = false;
 	}
-	if (cr->base) {
-		munmap(cr->base, cr->map_size);
-		cr->base = NULL;
-	}
-	if (cr->fd >= 0) {
-		close(cr->fd);
-		cr->fd = -1;
-	}
+	tpbpf_sys_munmap_ring(cr->base, cr->map_size);
+	cr->base = NULL;
+	tpbpf_sys_close(cr->fd, "perf ring event");
+	cr->fd = -1;
 	tpbpf_perf_ring_fini(&cr->ring);
 }
 
@@ -74,10 +66,8 @@ void tpbpf_perf_reader_free(struct tpbpf_perf_reader *r)
 		return;
 	for (i = 0; i < r->nr_rings; i++)
 		ring_close(r, &r->rings[i]);
-	if (r->epoll_fd >= 0)
-		close(r->epoll_fd);
-	if (r->map_fd >= 0)
-		close(r->map_fd);
+	tpbpf_sys_close(r->epoll_fd, "epoll");
+	tpbpf_sys_close(r->map_fd, "perf reader's map reference");
 	free(r->rings);
 	free(r->events);
 	free(r);
@@ -88,7 +78,7 @@ static int ring_open(struct tpbpf_perf_reader *r, struct cpu_ring *cr, int cpu,
 		     unsigned int pages, unsigned int wakeup, size_t page_size)
 {
 	struct perf_event_attr attr;
-	struct epoll_event ev;
+	char what[64];
 	int fd, err;
 
 	memset(&attr, 0, sizeof(attr));
@@ -99,7 +89,8 @@ static int ring_open(struct tpbpf_perf_reader *r, struct cpu_ring *cr, int cpu,
 	attr.sample_period = 1;
 	attr.wakeup_events = wakeup;
 	attr.disabled = 1;
-	fd = tpbpf_sys_perf_event_open(&attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	snprintf(what, sizeof(what), "the BPF output ring of CPU %d", cpu);
+	fd = tpbpf_sys_perf_event_open(&attr, -1, cpu, what);
 	if (fd < 0) {
 		err = -fd;
 		if (err == ENODEV) {
@@ -115,34 +106,27 @@ static int ring_open(struct tpbpf_perf_reader *r, struct cpu_ring *cr, int cpu,
 				 cpu, strerror(err));
 	}
 	cr->fd = fd;
-	tpbpf_log("perf_event_open(BPF output, wakeup_events=%u) on CPU %d = fd %d in %ld us",
-		  wakeup, cpu, fd, tpbpf_sys_last_call_us());
 
 	cr->map_size = (1 + (size_t)pages) * page_size;
 	cr->base = tpbpf_sys_mmap_ring(fd, cr->map_size);
-	if (cr->base == MAP_FAILED) {
+	if (!cr->base) {
 		err = errno;
-		cr->base = NULL;
 		if (err == ENOMEM || err == EPERM)
 			return tpbpf_err(err, "mmap of the %zu-byte perf ring of CPU %d: %s; use fewer --ring-pages, raise RLIMIT_MEMLOCK (ulimit -l) or /proc/sys/kernel/perf_event_mlock_kb",
 					 cr->map_size, cpu, strerror(err));
 		return tpbpf_err(err, "mmap of the %zu-byte perf ring of CPU %d: %s",
 				 cr->map_size, cpu, strerror(err));
 	}
-	tpbpf_log("mmap perf ring of CPU %d: %zu bytes (1 + %u pages of %zu) in %ld us",
-		  cpu, cr->map_size, pages, page_size, tpbpf_sys_last_call_us());
 	err = tpbpf_perf_ring_init(&cr->ring, cr->base,
 				   (unsigned char *)cr->base + page_size,
 				   (size_t)pages * page_size, cpu);
 	if (err)
 		return err;
 
-	if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
-		err = errno;
-		return tpbpf_err(err, "ioctl(PERF_EVENT_IOC_ENABLE) on the perf ring of CPU %d: %s",
-				 cpu, strerror(err));
-	}
-	tpbpf_log("ioctl(fd %d, PERF_EVENT_IOC_ENABLE) = 0", fd);
+	err = tpbpf_sys_perf_enable(fd);
+	if (err)
+		return tpbpf_err(-err, "ioctl(PERF_EVENT_IOC_ENABLE) on the perf ring of CPU %d: %s",
+				 cpu, strerror(-err));
 
 	err = tpbpf_sys_map_update(r->map_fd, &cpu, &fd, BPF_ANY);
 	if (err < 0) {
@@ -156,14 +140,10 @@ static int ring_open(struct tpbpf_perf_reader *r, struct cpu_ring *cr, int cpu,
 	cr->in_map = true;
 	tpbpf_log("perf event array (fd %d) [%d] = perf fd %d", r->map_fd, cpu, fd);
 
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.ptr = cr;
-	if (epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		err = errno;
-		return tpbpf_err(err, "epoll_ctl(ADD) for the perf ring of CPU %d: %s",
-				 cpu, strerror(err));
-	}
+	err = tpbpf_sys_epoll_add(r->epoll_fd, fd, cr);
+	if (err)
+		return tpbpf_err(-err, "epoll_ctl(ADD) for the perf ring of CPU %d: %s",
+				 cpu, strerror(-err));
 	return 0;
 }
 
@@ -216,15 +196,15 @@ int tpbpf_perf_reader_new(int map_fd, const struct tpbpf_perf_reader_opts *opts,
 	}
 	/* Our own reference: the slots are cleared through it on free even if
 	 * the caller has closed its map fd (and the number was reused). */
-	r->map_fd = fcntl(map_fd, F_DUPFD_CLOEXEC, 0);
+	r->map_fd = tpbpf_sys_dup(map_fd);
 	if (r->map_fd < 0) {
-		err = tpbpf_err(errno, "perf reader: dup of map fd %d: %s",
-				map_fd, strerror(errno));
+		err = tpbpf_err(-r->map_fd, "perf reader: dup of map fd %d: %s",
+				map_fd, strerror(-r->map_fd));
 		goto fail;
 	}
-	r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	r->epoll_fd = tpbpf_sys_epoll_create();
 	if (r->epoll_fd < 0) {
-		err = tpbpf_err(errno, "epoll_create1: %s", strerror(errno));
+		err = tpbpf_err(-r->epoll_fd, "epoll_create1: %s", strerror(-r->epoll_fd));
 		goto fail;
 	}
 
@@ -290,13 +270,10 @@ int tpbpf_perf_reader_poll(struct tpbpf_perf_reader *r, int timeout_ms)
 
 	if (!r)
 		return tpbpf_err(EINVAL, "perf reader: NULL");
-	n = epoll_wait(r->epoll_fd, r->events, r->nr_rings, timeout_ms);
-	if (n < 0) {
-		/* A signal (Ctrl-C) is not a failure: the caller checks its flag. */
-		if (errno != EINTR)
-			return tpbpf_err(errno, "epoll_wait on the perf rings: %s",
-					 strerror(errno));
-	}
+	n = tpbpf_sys_epoll_wait(r->epoll_fd, r->events, r->nr_rings, timeout_ms);
+	/* A signal (Ctrl-C) is not a failure: the caller checks its flag. */
+	if (n < 0 && n != -EINTR)
+		return tpbpf_err(-n, "epoll_wait on the perf rings: %s", strerror(-n));
 	/*
 	 * Whatever woke us (a ring, the timeout, a signal), read every ring:
 	 * with batched wake-ups a ring below its wakeup_events count never

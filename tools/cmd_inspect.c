@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tool.h"
+#include "tpbpf_inspect.h"
 
 #define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
 #define CALL (BPF_JMP | BPF_CALL)

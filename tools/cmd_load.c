@@ -97,7 +97,7 @@ static int attach_all(struct tpbpf_object *obj, struct attach_req *reqs, size_t 
 					  reqs[i].prog, reqs[i].target, reqs[i].prog,
 					  tpbpf_object_name(obj));
 		tpbpf_program_set_autoattach(p, false);
-		err = tpbpf_program_attach(p, reqs[i].target);
+		err = tpbpf_program_attach(p, reqs[i].target, NULL);
 		if (err)
 			return tool_lib_error(err, "attach");
 	}
@@ -105,7 +105,7 @@ static int attach_all(struct tpbpf_object *obj, struct attach_req *reqs, size_t 
 	if (err)
 		return tool_lib_error(err, "attach");
 	for (size_t i = 0; i < tpbpf_object_program_count(obj); i++)
-		links += tpbpf_program_attach_count(tpbpf_object_program(obj, i));
+		links += tpbpf_program_link_count(tpbpf_object_program(obj, i));
 	fprintf(stderr, "tpbpf: %s: attached %zu program%s (%zu attachment%s)\n",
 		tpbpf_object_name(obj), tpbpf_object_program_count(obj),
 		tpbpf_object_program_count(obj) == 1 ? "" : "s", links,

@@ -136,7 +136,7 @@ static int load_attach_both(struct netdev_run *r, struct tpbpf_program *prog)
 		return EXIT_FAIL;
 	r->start_ns = monotonic_ns();
 	for (int dir = NETDEV_TX; dir <= NETDEV_RX; dir++) {
-		err = tpbpf_program_attach_tracepoint(prog, "net", tp_names[dir]);
+		err = tpbpf_program_attach_tracepoint(prog, "net", tp_names[dir], NULL);
 		if (err)
 			return tool_lib_error(err, CMD);
 	}

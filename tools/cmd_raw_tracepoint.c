@@ -80,7 +80,7 @@ static bool attaches_with(const char *name, unsigned long n)
 	    (prog = tpbpf_object_find_program(obj, "raw_tp_count")) != NULL) {
 		tpbpf_program_set_autoattach(prog, false);
 		ok = tpbpf_object_load(obj) == 0 &&
-		     tpbpf_program_attach_raw_tracepoint(prog, name) == 0;
+		     tpbpf_program_attach_raw_tracepoint(prog, name, NULL) == 0;
 	}
 	tpbpf_object_close(obj);
 	return ok;
@@ -147,7 +147,7 @@ static int load_attach(struct raw_tp_run *r, struct tpbpf_program *prog)
 	/* The rings first: a hit right after "attached" must not be lost. */
 	if (r->nr_args && session_read_events(s, "events", on_hit, r))
 		return EXIT_FAIL;
-	err = tpbpf_program_attach_raw_tracepoint(prog, r->name);
+	err = tpbpf_program_attach_raw_tracepoint(prog, r->name, NULL);
 	if ((err == -EINVAL || err == -EACCES) && r->nr_args)
 		return explain_too_many_args(r, err);
 	if (err)

@@ -205,7 +205,7 @@ static int setup(struct tracer *t)
 		if (err)
 			return tool_lib_error(err, "tracepoint");
 		err = tpbpf_program_attach_tracepoint(tg->info.nr_strs ? syscall : record,
-						      tg->category, tg->name);
+						      tg->category, tg->name, NULL);
 		if (err)
 			return tool_lib_error(err, "tracepoint");
 	}

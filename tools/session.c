@@ -95,7 +95,7 @@ int session_attach(struct session *s)
 	if (err)
 		return tool_lib_error(err, "%s", s->cmd);
 	for (size_t i = 0; i < tpbpf_object_program_count(s->obj); i++) {
-		size_t n = tpbpf_program_attach_count(tpbpf_object_program(s->obj, i));
+		size_t n = tpbpf_program_link_count(tpbpf_object_program(s->obj, i));
 
 		links += n;
 		progs += n > 0;
@@ -208,7 +208,7 @@ static void print_stats(struct session *s)
 
 		/* A program the tool loaded but did not attach has nothing to say. */
 		if (tpbpf_program_stats(p, &runs, &ns) ||
-		    (!runs && !tpbpf_program_attach_count(p)))
+		    (!runs && !tpbpf_program_link_count(p)))
 			continue;
 		fprintf(stderr, "tpbpf: %s: stats: program %s: %llu runs, %llu ns total, %.1f ns per run\n",
 			s->cmd, tpbpf_program_name(p), (unsigned long long)runs,

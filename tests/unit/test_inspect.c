@@ -11,7 +11,7 @@
 
 #include "unit.h"
 #include "object.h"
-#include "tpbpf.h"
+#include "tpbpf_inspect.h"
 
 #define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
 #define CALL (BPF_JMP | BPF_CALL)
