@@ -32,6 +32,7 @@ struct cswitch {
 	struct session s;
 	const struct cswitch_opts *o;
 	uint64_t start_ns;		/* CLOCK_MONOTONIC, as bpf_ktime_get_ns() */
+	unsigned long long total;	/* --top: over every table printed */
 };
 
 struct count_row {
@@ -269,35 +270,23 @@ static unsigned long long missed_switches(struct session *s)
 	return sum;
 }
 
-/* --top: run for the duration, a table every interval and at the end. */
-static int run_top(struct session *s, const struct cswitch_opts *o)
+/* --top -i: the table so far, and the counts start again. */
+static int tick(void *ctx)
 {
-	unsigned long duration = o->common.duration, elapsed = 0;
-	unsigned long long total = 0, missed;
-	int err;
+	struct cswitch *c = ctx;
 
-	for (;;) {
-		unsigned long chunk = o->interval ? o->interval : duration;
-		bool done;
+	return report(&c->s, c->o, true, &c->total);
+}
 
-		if (o->interval && duration && duration - elapsed < chunk)
-			chunk = duration - elapsed;
-		err = run_until_stop(chunk, NULL, NULL);
-		if (err)
-			return tool_lib_error(err, "cswitch");
-		elapsed += chunk;
-		done = stop_requested || !o->interval || (duration && elapsed >= duration);
-		/* The last table is exact: nothing counts after the detach. */
-		if (done) {
-			block_stop_signals();
-			tpbpf_object_detach(s->obj);
-		}
-		err = report(s, o, !done, &total);
-		if (err || done)
-			break;
-	}
-	missed = missed_switches(s);
-	fprintf(stderr, "tpbpf: cswitch: %llu context switches counted\n", total);
+/* --top: the last table is exact, nothing counts after the detach. */
+static int final_report(void *ctx)
+{
+	struct cswitch *c = ctx;
+	unsigned long long missed;
+	int err = report(&c->s, c->o, false, &c->total);
+
+	missed = missed_switches(&c->s);
+	fprintf(stderr, "tpbpf: cswitch: %llu context switches counted\n", c->total);
 	if (missed)
 		fprintf(stderr, "tpbpf: cswitch: %llu switches not counted: the map of %u threads was full\n",
 			missed, CSWITCH_MAX_ENTRIES);
@@ -314,21 +303,22 @@ int cmd_cswitch(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (session_open(&c.s, "cswitch", "cswitch", &o.common))
-		return session_close(&c.s, EXIT_FAIL);
+		return session_end(&c.s, EXIT_FAIL);
 	rc = tpbpf_object_set_const(c.s.obj, "top_mode", o.top_mode);
 	if (rc)
-		return session_close(&c.s, tool_lib_error(rc, "cswitch"));
+		return session_end(&c.s, tool_lib_error(rc, "cswitch"));
 	if (session_load(&c.s))
-		return session_close(&c.s, EXIT_FAIL);
+		return session_end(&c.s, EXIT_FAIL);
 	if (o.top_mode) {
 		if (session_attach(&c.s))
-			return session_close(&c.s, EXIT_FAIL);
-		rc = run_top(&c.s, &o) ? EXIT_FAIL : EXIT_OK;
-		return session_close(&c.s, rc);
+			return session_end(&c.s, EXIT_FAIL);
+		session_on_end(&c.s, final_report, &c);
+		rc = session_run_every(&c.s, o.interval, tick, &c) ? EXIT_FAIL : EXIT_OK;
+		return session_end(&c.s, rc);
 	}
 	/* Rings before attaching: an event sent before its ring exists is lost. */
 	if (session_read_events(&c.s, "events", on_switch, &c))
-		return session_close(&c.s, EXIT_FAIL);
+		return session_end(&c.s, EXIT_FAIL);
 	if (!o.common.json) {
 		printf("%-12s %3s %-16s %8s %-5s    %-16s %8s\n", "TIME(s)", "CPU", "PREV_COMM",
 		       "PREV_PID", "STATE", "NEXT_COMM", "NEXT_PID");
@@ -336,7 +326,7 @@ int cmd_cswitch(int argc, char **argv)
 	}
 	c.start_ns = monotonic_ns();
 	if (session_attach(&c.s))
-		return session_close(&c.s, EXIT_FAIL);
+		return session_end(&c.s, EXIT_FAIL);
 	rc = session_run(&c.s) ? EXIT_FAIL : EXIT_OK;
-	return session_close(&c.s, rc);
+	return session_end(&c.s, rc);
 }

@@ -28,10 +28,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tpbpf load OBJECT.o [-d SECS] [--attach PROG=CATEGORY/NAME]... [--dump-maps]\n"
-		"                  [--const NAME=VALUE]... [--verifier-log]\n\n"
+		"                  [--const NAME=VALUE]... [--verifier-log] [--no-events]\n\n"
 		"Load a BPF object and attach each program to the tracepoint its section names\n"
 		"(tracepoint/CAT/NAME, raw_tracepoint/NAME, ...), then run until Ctrl-C.\n\n"
-		"  -d, --duration SECS     run for SECS seconds (0: until Ctrl-C or SIGTERM)\n"
+		COMMON_OPTS_HELP
 		"  --attach PROG=TARGET    attach program PROG to TARGET instead (CAT/NAME, or NAME for\n"
 		"                          raw tracepoints); repeat to attach one program to several\n"
 		"  --dump-maps             print every map's entries when done\n"
@@ -39,21 +39,29 @@ static void usage(FILE *f)
 		"  --verifier-log          print the verifier's log of every program\n"
 		"  --no-events             do not print the records of the perf event array \"events\"\n\n"
 		"When the object has a perf event array map named \"events\", each record the\n"
-		"programs send to it is printed: \"cpu N size S: hex bytes |printable|\".\n");
+		"programs send to it is printed: \"cpu N size S: hex bytes |printable|\".\n"
+		"-p PID sets the load-time constant TPBPF_CONST(target_pid).\n");
 }
 
-/* Records of the perf event array "events", printed as they arrive. */
-struct events {
-	struct tpbpf_perf_reader *reader;
-	unsigned long long seen;
+struct load_run {
+	struct session s;
+	bool dump;
 };
 
+/* A record of the perf event array "events": its bytes, as tpbpf cannot know its type. */
 static void print_event(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	const unsigned char *b = data;
-	struct events *ev = ctx;
+	struct load_run *l = ctx;
 
-	ev->seen++;
+	l->s.events++;
+	if (l->s.opts.json) {
+		printf("{\"cpu\":%d,\"size\":%u,\"data\":\"", cpu, size);
+		for (uint32_t i = 0; i < size; i++)
+			printf("%02x", b[i]);
+		printf("\"}\n");
+		return;
+	}
 	printf("cpu %d size %u:", cpu, size);
 	for (uint32_t i = 0; i < size; i++)
 		printf(" %02x", b[i]);
@@ -61,62 +69,42 @@ static void print_event(void *ctx, int cpu, const void *data, uint32_t size)
 	for (uint32_t i = 0; i < size; i++)
 		putchar(isprint(b[i]) ? b[i] : '.');
 	printf("|\n");
-	fflush(stdout);
 }
 
-static int poll_events(void *ctx, int timeout_ms)
+/* The end of the run: the maps as the programs left them. */
+static int final_report(void *ctx)
 {
-	struct events *ev = ctx;
-	int n = tpbpf_perf_reader_poll(ev->reader, timeout_ms);
+	struct load_run *l = ctx;
 
-	return n < 0 && n != -EINTR ? n : 0;
+	if (l->dump)
+		dump_maps(stdout, l->s.obj);
+	return 0;
 }
 
-static int open_events(struct tpbpf_object *obj, struct events *ev)
+/* --attach PROG=TARGET requests first; then every other program its section names. */
+static int attach_all(struct session *s, struct attach_req *reqs, size_t n)
 {
-	struct tpbpf_map *m = tpbpf_object_find_map(obj, "events");
-	struct tpbpf_perf_reader_opts o = { .on_sample = print_event, .ctx = ev };
-	int err;
-
-	if (!m || tpbpf_map_type(m) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
-		return 0;
-	err = tpbpf_perf_reader_new(tpbpf_map_fd(m), &o, &ev->reader);
-	return err ? tool_lib_error(err, "read map events") : 0;
-}
-
-static int attach_all(struct tpbpf_object *obj, struct attach_req *reqs, size_t n)
-{
-	size_t links = 0;
 	int err;
 
 	for (size_t i = 0; i < n; i++) {
-		struct tpbpf_program *p = tpbpf_object_find_program(obj, reqs[i].prog);
+		struct tpbpf_program *p = tpbpf_object_find_program(s->obj, reqs[i].prog);
 
 		if (!p)
-			return tool_error("--attach %s=%s: no program named %s in %s",
+			return tool_error("load: --attach %s=%s: no program named %s in %s",
 					  reqs[i].prog, reqs[i].target, reqs[i].prog,
-					  tpbpf_object_name(obj));
+					  tpbpf_object_name(s->obj));
 		tpbpf_program_set_autoattach(p, false);
 		err = tpbpf_program_attach(p, reqs[i].target, NULL);
 		if (err)
-			return tool_lib_error(err, "attach");
+			return tool_lib_error(err, "load");
 	}
-	err = tpbpf_object_attach(obj);
-	if (err)
-		return tool_lib_error(err, "attach");
-	for (size_t i = 0; i < tpbpf_object_program_count(obj); i++)
-		links += tpbpf_program_link_count(tpbpf_object_program(obj, i));
-	fprintf(stderr, "tpbpf: %s: attached %zu program%s (%zu attachment%s)\n",
-		tpbpf_object_name(obj), tpbpf_object_program_count(obj),
-		tpbpf_object_program_count(obj) == 1 ? "" : "s", links,
-		links == 1 ? "" : "s");
-	return 0;
+	return session_attach(s);
 }
 
 int cmd_load(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "duration", required_argument, NULL, 'd' },
+		COMMON_LONG_OPTS,
 		{ "attach", required_argument, NULL, 'a' },
 		{ "dump-maps", no_argument, NULL, 'm' },
 		{ "const", required_argument, NULL, 'C' },
@@ -127,25 +115,27 @@ int cmd_load(int argc, char **argv)
 	};
 	struct attach_req *reqs = calloc((size_t)argc, sizeof(*reqs));
 	const char **consts = calloc((size_t)argc, sizeof(*consts));
-	unsigned long duration = 0;
-	bool dump = false, vlog = false, attached = false, events = true;
-	struct events ev = { NULL, 0 };
+	struct common_opts common = { 0 };
+	bool vlog = false, events = true;
+	struct load_run l = { 0 };
 	size_t nreqs = 0, nconsts = 0;
-	struct tpbpf_object *obj = NULL;
-	int c, err, rc = EXIT_FAIL;
+	struct tpbpf_object *obj;
+	struct tpbpf_map *m;
+	int c, r, err, rc = EXIT_FAIL;
 
 	if (!reqs || !consts) {
 		rc = tool_error("out of memory");
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "h", opts, NULL)) != -1) {
+		r = common_opt("load", c, optarg, &common);
+		if (r < 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (r > 0)
+			continue;
 		switch (c) {
-		case 'd':
-			if (!parse_uint("load", "-d", optarg, 365UL * 24 * 3600, &duration)) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			break;
 		case 'a': {
 			char *eq = strchr(optarg, '=');
 
@@ -159,7 +149,7 @@ int cmd_load(int argc, char **argv)
 			break;
 		}
 		case 'm':
-			dump = true;
+			l.dump = true;
 			break;
 		case 'C':
 			consts[nconsts++] = optarg;
@@ -190,41 +180,37 @@ int cmd_load(int argc, char **argv)
 		rc = tool_lib_error(err, "load %s", argv[optind]);
 		goto out;
 	}
-	for (size_t i = 0; i < nconsts; i++)
-		if ((rc = const_option("load", obj, consts[i])) != 0)
+	if (session_open_object(&l.s, "load", obj, &common)) {
+		rc = session_end(&l.s, EXIT_FAIL);
+		goto out;
+	}
+	for (size_t i = 0; i < nconsts; i++) {
+		if ((rc = const_option("load", obj, consts[i])) != 0) {
+			rc = session_end(&l.s, rc);
 			goto out;
-	rc = EXIT_FAIL;
+		}
+	}
 	tpbpf_object_keep_verifier_logs(obj, vlog);
-	install_stop_handlers();
-	err = tpbpf_object_load(obj);
-	if (vlog || err)
-		print_verifier_logs(stderr, obj, vlog);
-	if (err) {
-		rc = tool_lib_error(err, "load %s", argv[optind]);
+	if (session_load(&l.s)) {
+		rc = session_end(&l.s, EXIT_FAIL);
 		goto out;
 	}
+	if (vlog)
+		print_verifier_logs(stderr, obj, true);
 	/* Rings before attaching, so the first records are not lost. */
-	if (events && open_events(obj, &ev))
+	m = tpbpf_object_find_map(obj, "events");
+	if (events && m && tpbpf_map_type(m) == BPF_MAP_TYPE_PERF_EVENT_ARRAY &&
+	    session_read_events(&l.s, "events", print_event, &l)) {
+		rc = session_end(&l.s, EXIT_FAIL);
 		goto out;
-	if (attach_all(obj, reqs, nreqs))
-		goto out;
-	attached = true;
-	if (run_until_stop(duration, ev.reader ? poll_events : NULL, &ev) == 0)
-		rc = EXIT_OK;
-	/* A second Ctrl-C must not cut the dump or the teardown short. */
-	block_stop_signals();
-	if (ev.reader) {
-		tpbpf_perf_reader_drain(ev.reader);
-		fprintf(stderr, "tpbpf: %llu events, %llu lost\n", ev.seen,
-			(unsigned long long)tpbpf_perf_reader_lost(ev.reader));
 	}
-	if (dump)
-		dump_maps(stdout, obj);
+	session_on_end(&l.s, final_report, &l);
+	if (attach_all(&l.s, reqs, nreqs)) {
+		rc = session_end(&l.s, EXIT_FAIL);
+		goto out;
+	}
+	rc = session_end(&l.s, session_run(&l.s) ? EXIT_FAIL : EXIT_OK);
 out:
-	tpbpf_perf_reader_free(ev.reader);
-	tpbpf_object_close(obj);
-	if (attached)
-		fprintf(stderr, "tpbpf: detached; every program, map and perf event released\n");
 	free(reqs);
 	free(consts);
 	return rc;

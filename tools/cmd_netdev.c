@@ -225,16 +225,19 @@ static void print_header(struct netdev_run *r, const struct common_opts *opts)
 	}
 }
 
+/* --summary: the table, final since the programs are detached. */
+static int final_report(void *ctx)
+{
+	struct netdev_run *r = ctx;
+
+	return print_totals(&r->s) ? EXIT_FAIL : EXIT_OK;
+}
+
 static int finish(struct netdev_run *r, int rc)
 {
-	if (r->summary) {
-		/* Detached first, so the table is final. */
-		block_stop_signals();
-		tpbpf_object_detach(r->s.obj);
-		if (print_totals(&r->s))
-			rc = EXIT_FAIL;
-	}
-	return session_close(&r->s, rc);
+	if (r->summary)
+		session_on_end(&r->s, final_report, r);
+	return session_end(&r->s, rc);
 }
 
 /*
@@ -246,16 +249,16 @@ static int run_raw(struct netdev_run *r, const struct common_opts *opts)
 	int rc;
 
 	if (session_open(&r->s, CMD, "netdev_raw", opts))
-		return session_close(&r->s, EXIT_FAIL);
+		return session_end(&r->s, EXIT_FAIL);
 	rc = tpbpf_object_set_const(r->s.obj, "summary", r->summary);
 	if (rc)
-		return session_close(&r->s, tool_lib_error(rc, CMD));
+		return session_end(&r->s, tool_lib_error(rc, CMD));
 	if (session_load(&r->s) ||
 	    (!r->summary && session_read_events(&r->s, "events", on_packet, r)))
-		return session_close(&r->s, EXIT_FAIL);
+		return session_end(&r->s, EXIT_FAIL);
 	r->start_ns = monotonic_ns();
 	if (session_attach(&r->s))
-		return session_close(&r->s, EXIT_FAIL);
+		return session_end(&r->s, EXIT_FAIL);
 	print_header(r, opts);
 	return finish(r, session_run(&r->s) ? EXIT_FAIL : EXIT_OK);
 }
@@ -304,17 +307,17 @@ int cmd_netdev(int argc, char **argv)
 	if (raw)
 		return run_raw(&r, &opts);
 	if (session_open(&r.s, CMD, "netdev", &opts))
-		return session_close(&r.s, EXIT_FAIL);
+		return session_end(&r.s, EXIT_FAIL);
 	prog = tpbpf_object_find_program(r.s.obj, "netdev");
 	if (!prog)
-		return session_close(&r.s, tool_error(CMD ": the built-in object has no program netdev"));
+		return session_end(&r.s, tool_error(CMD ": the built-in object has no program netdev"));
 	/* Attached below, twice; tpbpf_object_attach() would refuse its empty target. */
 	tpbpf_program_set_autoattach(prog, false);
 	rc = tpbpf_object_set_const(r.s.obj, "summary", r.summary);
 	if (rc)
-		return session_close(&r.s, tool_lib_error(rc, CMD));
+		return session_end(&r.s, tool_lib_error(rc, CMD));
 	if (set_name_layout(&r.s) || load_attach_both(&r, prog))
-		return session_close(&r.s, EXIT_FAIL);
+		return session_end(&r.s, EXIT_FAIL);
 	print_header(&r, &opts);
 	return finish(&r, session_run(&r.s) ? EXIT_FAIL : EXIT_OK);
 }

@@ -217,22 +217,22 @@ int cmd_opensnoop(int argc, char **argv)
 	if (!opts.ring_pages)
 		opts.ring_pages = OPENSNOOP_RING_PAGES;
 	if (session_open(&o.s, "opensnoop", "opensnoop", &opts))
-		return session_close(&o.s, EXIT_FAIL);
+		return session_end(&o.s, EXIT_FAIL);
 	rc = tpbpf_object_set_const(o.s.obj, "failed_only", failed);
 	if (rc)
-		return session_close(&o.s, tool_lib_error(rc, "opensnoop"));
+		return session_end(&o.s, tool_lib_error(rc, "opensnoop"));
 	for (size_t i = 0; i < sizeof(optional_syscalls) / sizeof(optional_syscalls[0]); i++)
 		if (setup_optional(&o.s, &optional_syscalls[i]))
-			return session_close(&o.s, EXIT_FAIL);
+			return session_end(&o.s, EXIT_FAIL);
 	/* Rings before attaching: an event sent before its ring exists is lost. */
 	if (session_load(&o.s) ||
 	    session_read_events(&o.s, "events", on_sample, &o) ||
 	    session_attach(&o.s))
-		return session_close(&o.s, EXIT_FAIL);
+		return session_end(&o.s, EXIT_FAIL);
 	if (!o.json) {
 		printf("%-7s %-16s %4s %3s %s\n", "PID", "COMM", "FD", "ERR", "PATH");
 		fflush(stdout);
 	}
 	rc = session_run(&o.s) ? EXIT_FAIL : EXIT_OK;
-	return session_close(&o.s, rc);
+	return session_end(&o.s, rc);
 }

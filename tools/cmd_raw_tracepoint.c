@@ -23,7 +23,7 @@ struct raw_tp_run {
 	const char *name;
 	unsigned long nr_args;
 	struct tpbpf_map *hits;
-	unsigned long long start_ns, next_tick_ns, last_total;
+	unsigned long long start_ns, last_total;
 };
 
 static void usage(FILE *f)
@@ -155,8 +155,11 @@ static int load_attach(struct raw_tp_run *r, struct tpbpf_program *prog)
 	return session_attach(s) ? EXIT_FAIL : 0;
 }
 
-static void print_second(struct raw_tp_run *r, unsigned long long total)
+/* Each second (without --args): the hits of that second and the total. */
+static int print_second(void *ctx)
 {
+	struct raw_tp_run *r = ctx;
+	unsigned long long total = total_hits(r);
 	char when[16];
 
 	clock_stamp(when, sizeof(when));
@@ -166,42 +169,14 @@ static void print_second(struct raw_tp_run *r, unsigned long long total)
 	else
 		printf("%-8s %12llu %14llu\n", when, total - r->last_total, total);
 	fflush(stdout);
-}
-
-/* The run loop's poll: hits (with --args), and a line each second. */
-static int poll_hits(void *ctx, int timeout_ms)
-{
-	struct raw_tp_run *r = ctx;
-	unsigned long long now;
-
-	if (r->s.reader) {
-		int n = tpbpf_perf_reader_poll(r->s.reader, timeout_ms);
-
-		fflush(stdout);
-		if (n < 0)
-			return n;
-	} else {
-		struct timespec ts = { 0, (long)timeout_ms * 1000000L };
-
-		nanosleep(&ts, NULL);
-	}
-	now = monotonic_ns();
-	if (now < r->next_tick_ns)
-		return 0;
-	if (!r->nr_args) {
-		unsigned long long total = total_hits(r);
-
-		print_second(r, total);
-		r->last_total = total;
-	}
-	/* Behind by more than a second (stopped, swapped): catch up. */
-	while (r->next_tick_ns <= now)
-		r->next_tick_ns += 1000000000ULL;
+	r->last_total = total;
 	return 0;
 }
 
-static void print_total(struct raw_tp_run *r)
+/* The end of the run: every hit, final since the program is detached. */
+static int print_total(void *ctx)
 {
+	struct raw_tp_run *r = ctx;
 	unsigned long long total = total_hits(r);
 	double secs = (double)(monotonic_ns() - r->start_ns) / 1e9;
 
@@ -211,6 +186,7 @@ static void print_total(struct raw_tp_run *r)
 	else
 		printf("total: %llu hits of raw tracepoint %s in %.3f s\n", total, r->name, secs);
 	fflush(stdout);
+	return 0;
 }
 
 int cmd_raw_tracepoint(int argc, char **argv)
@@ -258,20 +234,19 @@ int cmd_raw_tracepoint(int argc, char **argv)
 		return tool_error(CMD ": invalid raw tracepoint name; want 1-255 characters of [A-Za-z0-9_.-], e.g. sys_enter");
 
 	if (session_open(&r.s, CMD, "raw_tracepoint", &opts))
-		return session_close(&r.s, EXIT_FAIL);
+		return session_end(&r.s, EXIT_FAIL);
 	prog = tpbpf_object_find_program(r.s.obj, "raw_tp_count");
 	r.hits = tpbpf_object_find_map(r.s.obj, "hits");
 	if (!prog || !r.hits)
-		return session_close(&r.s, tool_error(CMD ": the built-in object lacks raw_tp_count or hits"));
+		return session_end(&r.s, tool_error(CMD ": the built-in object lacks raw_tp_count or hits"));
 	/* Attached by name below; tpbpf_object_attach() would refuse its empty target. */
 	tpbpf_program_set_autoattach(prog, false);
 	rc = tpbpf_object_set_const(r.s.obj, "nr_args", r.nr_args);
 	if (rc)
-		return session_close(&r.s, tool_lib_error(rc, CMD));
+		return session_end(&r.s, tool_lib_error(rc, CMD));
 	if (load_attach(&r, prog))
-		return session_close(&r.s, EXIT_FAIL);
+		return session_end(&r.s, EXIT_FAIL);
 	r.start_ns = monotonic_ns();
-	r.next_tick_ns = r.start_ns + 1000000000ULL;
 	if (r.nr_args && !opts.json) {
 		printf("%-7s %-16s %s\n", "PID", "COMM", "ARGS");
 	} else if (!opts.json) {
@@ -279,14 +254,7 @@ int cmd_raw_tracepoint(int argc, char **argv)
 	}
 	fflush(stdout);
 
-	rc = run_until_stop(opts.duration, poll_hits, &r);
-	if (rc)
-		rc = tool_lib_error(rc, CMD ": reading events");
-	/* Detach, then drain: the total covers every hit printed. */
-	block_stop_signals();
-	tpbpf_object_detach(r.s.obj);
-	if (r.s.reader)
-		tpbpf_perf_reader_drain(r.s.reader);
-	print_total(&r);
-	return session_close(&r.s, rc);
+	session_on_end(&r.s, print_total, &r);
+	rc = r.nr_args ? session_run(&r.s) : session_run_every(&r.s, 1, print_second, &r);
+	return session_end(&r.s, rc ? EXIT_FAIL : EXIT_OK);
 }

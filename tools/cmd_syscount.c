@@ -245,33 +245,29 @@ static int report(struct session *s, const struct syscount_opts *o, bool reset,
 	return 0;
 }
 
-/* Run for the duration, printing a table every interval and at the end. */
-static int run(struct session *s, const struct syscount_opts *o)
+struct syscount_run {
+	struct session s;
+	struct syscount_opts o;
+	unsigned long long total;	/* over every table printed */
+};
+
+/* -i: the table so far, and the counts start again. */
+static int tick(void *ctx)
 {
-	unsigned long duration = o->common.duration, elapsed = 0;
-	unsigned long long total = 0, missed;
-	int err;
+	struct syscount_run *r = ctx;
 
-	for (;;) {
-		unsigned long chunk = o->interval ? o->interval : duration;
-		bool done;
+	return report(&r->s, &r->o, true, &r->total);
+}
 
-		if (o->interval && duration && duration - elapsed < chunk)
-			chunk = duration - elapsed;
-		err = run_until_stop(chunk, NULL, NULL);
-		if (err)
-			return tool_lib_error(err, "syscount");
-		elapsed += chunk;
-		done = stop_requested || !o->interval || (duration && elapsed >= duration);
-		/* The last table is exact: nothing counts after the detach. */
-		if (done)
-			tpbpf_object_detach(s->obj);
-		err = report(s, o, !done, &total);
-		if (err || done)
-			break;
-	}
-	missed = percpu_counter_sum(s->obj, "missed");
-	fprintf(stderr, "tpbpf: syscount: %llu system calls counted\n", total);
+/* The end of the run: the last table is exact, nothing counts after the detach. */
+static int final_report(void *ctx)
+{
+	struct syscount_run *r = ctx;
+	unsigned long long missed;
+	int err = report(&r->s, &r->o, false, &r->total);
+
+	missed = percpu_counter_sum(r->s.obj, "missed");
+	fprintf(stderr, "tpbpf: syscount: %llu system calls counted\n", r->total);
 	if (missed)
 		fprintf(stderr, "tpbpf: syscount: %llu system calls not counted: the map of %u entries was full\n",
 			missed, SYSCOUNT_MAX_ENTRIES);
@@ -280,20 +276,20 @@ static int run(struct session *s, const struct syscount_opts *o)
 
 int cmd_syscount(int argc, char **argv)
 {
-	struct syscount_opts o = { 0 };
-	struct session s;
+	struct syscount_run r = { 0 };
 	int rc;
 
-	rc = parse_args(argc, argv, &o);
+	rc = parse_args(argc, argv, &r.o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (session_open(&s, "syscount", "syscount", &o.common))
-		return session_close(&s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(s.obj, "per_process", o.per_process);
+	if (session_open(&r.s, "syscount", "syscount", &r.o.common))
+		return session_end(&r.s, EXIT_FAIL);
+	rc = tpbpf_object_set_const(r.s.obj, "per_process", r.o.per_process);
 	if (rc)
-		return session_close(&s, tool_lib_error(rc, "syscount"));
-	if (choose_program(&s, o.raw) || session_load_attach(&s))
-		return session_close(&s, EXIT_FAIL);
-	rc = run(&s, &o) ? EXIT_FAIL : EXIT_OK;
-	return session_close(&s, rc);
+		return session_end(&r.s, tool_lib_error(rc, "syscount"));
+	if (choose_program(&r.s, r.o.raw) || session_load_attach(&r.s))
+		return session_end(&r.s, EXIT_FAIL);
+	session_on_end(&r.s, final_report, &r);
+	rc = session_run_every(&r.s, r.o.interval, tick, &r) ? EXIT_FAIL : EXIT_OK;
+	return session_end(&r.s, rc);
 }

@@ -294,29 +294,40 @@ static int report(struct session *s, const struct syslat_opts *o)
 	return 0;
 }
 
-int cmd_syslat(int argc, char **argv)
-{
-	struct syslat_opts o = { 0 };
-	unsigned long long missed;
+struct syslat_run {
 	struct session s;
-	int rc;
+	struct syslat_opts o;
+};
 
-	rc = parse_args(argc, argv, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (session_open(&s, "syslat", "syslat", &o.common))
-		return session_close(&s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(s.obj, "unit_ns", o.unit_ns);
-	if (rc)
-		return session_close(&s, tool_lib_error(rc, "syslat"));
-	if (session_load_attach(&s) || session_run(&s))
-		return session_close(&s, EXIT_FAIL);
-	/* Nothing is added after the detach: the tables are final. */
-	tpbpf_object_detach(s.obj);
-	rc = report(&s, &o) ? EXIT_FAIL : EXIT_OK;
-	missed = percpu_counter_sum(s.obj, "missed");
+/* The end of the run: the histograms, final since the programs are detached. */
+static int final_report(void *ctx)
+{
+	struct syslat_run *r = ctx;
+	unsigned long long missed;
+	int rc = report(&r->s, &r->o) ? EXIT_FAIL : EXIT_OK;
+
+	missed = percpu_counter_sum(r->s.obj, "missed");
 	if (missed)
 		fprintf(stderr, "tpbpf: syslat: %llu system calls not timed: a histogram map was full\n",
 			missed);
-	return session_close(&s, rc);
+	return rc;
+}
+
+int cmd_syslat(int argc, char **argv)
+{
+	struct syslat_run r = { 0 };
+	int rc;
+
+	rc = parse_args(argc, argv, &r.o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (session_open(&r.s, "syslat", "syslat", &r.o.common))
+		return session_end(&r.s, EXIT_FAIL);
+	rc = tpbpf_object_set_const(r.s.obj, "unit_ns", r.o.unit_ns);
+	if (rc)
+		return session_end(&r.s, tool_lib_error(rc, "syslat"));
+	if (session_load_attach(&r.s))
+		return session_end(&r.s, EXIT_FAIL);
+	session_on_end(&r.s, final_report, &r);
+	return session_end(&r.s, session_run(&r.s) ? EXIT_FAIL : EXIT_OK);
 }

@@ -296,7 +296,7 @@ int cmd_tracepoint(int argc, char **argv)
 		if (session_run(&t.s) == 0)
 			rc = EXIT_OK;
 	}
-	rc = session_close(&t.s, rc);
+	rc = session_end(&t.s, rc);
 out:
 	for (size_t i = 0; i < t.nr_targets; i++)
 		tpbpf_format_free(&t.targets[i].fmt);

@@ -45,8 +45,8 @@ int common_opt(const char *cmd, int c, const char *arg, struct common_opts *o)
 	}
 }
 
-int session_open(struct session *s, const char *cmd, const char *name,
-		 const struct common_opts *opts)
+int session_open_object(struct session *s, const char *cmd, struct tpbpf_object *obj,
+			const struct common_opts *opts)
 {
 	int err;
 
@@ -54,16 +54,29 @@ int session_open(struct session *s, const char *cmd, const char *name,
 	s->cmd = cmd;
 	s->opts = *opts;
 	s->stats_fd = -1;
+	s->obj = obj;
 	if (opts->pid && kill((pid_t)opts->pid, 0) && errno == ESRCH)
 		return tool_error("%s: no process with pid %lu", cmd, opts->pid);
-	err = embedded_object_open(name, &s->obj);
-	if (err)
-		return tool_lib_error(err, "%s: reading the built-in program %s", cmd, name);
 	/* Programs filter on it in the kernel; 0 means every process. */
 	err = tpbpf_object_set_const(s->obj, "target_pid", opts->pid);
 	if (err)
 		return tool_lib_error(err, "%s", cmd);
 	return 0;
+}
+
+int session_open(struct session *s, const char *cmd, const char *name,
+		 const struct common_opts *opts)
+{
+	struct tpbpf_object *obj;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->cmd = cmd;
+	s->stats_fd = -1;
+	err = embedded_object_open(name, &obj);
+	if (err)
+		return tool_lib_error(err, "%s: reading the built-in program %s", cmd, name);
+	return session_open_object(s, cmd, obj, opts);
 }
 
 int session_load(struct session *s)
@@ -82,7 +95,7 @@ int session_load(struct session *s)
 		return tool_lib_error(err, "%s", s->cmd);
 	}
 	/* From here on close() must detach, even if attaching fails half-way. */
-	s->attached = true;
+	s->loaded = true;
 	return 0;
 }
 
@@ -100,9 +113,11 @@ int session_attach(struct session *s)
 		links += n;
 		progs += n > 0;
 	}
+	/* Tests and scripts wait for this line: every command prints it so. */
 	fprintf(stderr, "tpbpf: %s: attached %zu program%s to %zu tracepoint%s%s\n",
 		s->cmd, progs, progs == 1 ? "" : "s", links,
 		links == 1 ? "" : "s", s->opts.duration ? "" : "; Ctrl-C to stop");
+	s->running = true;
 	return 0;
 }
 
@@ -152,11 +167,29 @@ void session_stop(void)
 
 int session_run(struct session *s)
 {
-	int err = run_until_stop(s->opts.duration, s->reader ? poll_reader : NULL, s);
+	return session_run_every(s, 0, NULL, NULL);
+}
 
-	if (err)
-		return tool_lib_error(err, "%s: reading events", s->cmd);
-	return 0;
+int session_run_every(struct session *s, unsigned long interval,
+		      int (*tick)(void *ctx), void *ctx)
+{
+	unsigned long duration = s->opts.duration, elapsed = 0;
+
+	for (;;) {
+		unsigned long chunk = interval ? interval : duration;
+		int err;
+
+		if (interval && duration && duration - elapsed < chunk)
+			chunk = duration - elapsed;
+		err = run_until_stop(chunk, s->reader ? poll_reader : NULL, s);
+		if (err)
+			return tool_lib_error(err, "%s: reading events", s->cmd);
+		elapsed += chunk;
+		if (stop_requested || !interval || (duration && elapsed >= duration))
+			return 0;
+		if (tick && tick(ctx))
+			return EXIT_FAIL;
+	}
 }
 
 /*
@@ -216,15 +249,26 @@ static void print_stats(struct session *s)
 	}
 }
 
-int session_close(struct session *s, int rc)
+void session_on_end(struct session *s, int (*fn)(void *ctx), void *ctx)
+{
+	s->on_end = fn;
+	s->end_ctx = ctx;
+}
+
+int session_end(struct session *s, int rc)
 {
 	/* A second Ctrl-C must not cut the teardown short. */
 	block_stop_signals();
-	if (s->attached) {
-		/* Detach first, then drain: nothing can arrive after the count. */
+	/* Detach first, then drain: nothing can arrive after the count. */
+	if (s->loaded)
 		tpbpf_object_detach(s->obj);
+	/* A run that never started (attaching failed) has nothing to report. */
+	if (s->running) {
 		if (s->reader)
 			tpbpf_perf_reader_drain(s->reader);
+		fflush(stdout);
+		if (s->on_end && s->on_end(s->end_ctx))
+			rc = EXIT_FAIL;
 		fflush(stdout);
 		if (s->stats_fd >= 0)
 			print_stats(s);
@@ -236,7 +280,7 @@ int session_close(struct session *s, int rc)
 	tpbpf_object_close(s->obj);
 	if (s->stats_fd >= 0)
 		close(s->stats_fd);
-	if (s->attached)
+	if (s->running)
 		fprintf(stderr, "tpbpf: %s: detached\n", s->cmd);
 	s->reader = NULL;
 	s->obj = NULL;

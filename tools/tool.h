@@ -90,12 +90,19 @@ struct session {
 	struct tpbpf_perf_reader *reader;
 	int stats_fd;
 	unsigned long long events;	/* records handed to the tool */
-	bool attached;
+	bool loaded;			/* loaded: the end must detach */
+	bool running;			/* "attached" was said: the end reports */
+	/* The tool's last report (session_on_end); 0 or an exit status. */
+	int (*on_end)(void *ctx);
+	void *end_ctx;
 };
 
 /* Open embedded object NAME; sets TPBPF_CONST(target_pid) from -p. */
 int session_open(struct session *s, const char *cmd, const char *name,
 		 const struct common_opts *opts);
+/* The same for an object the caller opened (tpbpf load); the session owns it. */
+int session_open_object(struct session *s, const char *cmd, struct tpbpf_object *obj,
+			const struct common_opts *opts);
 /* Load every program (BPF_PROG_LOAD); errors printed. */
 int session_load(struct session *s);
 /*
@@ -109,14 +116,31 @@ int session_load_attach(struct session *s);
 /* Read the perf event array MAP into ON_SAMPLE (ctx CTX). */
 int session_read_events(struct session *s, const char *map, tpbpf_sample_fn on_sample,
 			void *ctx);
-/* Run until -d, Ctrl-C/SIGTERM, or session_stop(); then drain the rings. */
+/* Run until -d, Ctrl-C/SIGTERM, or session_stop(), reading the rings. */
 int session_run(struct session *s);
+/*
+ * The same, calling TICK(CTX) every INTERVAL seconds (the tables of --top
+ * and -i) but not at the end: the last table is the session_on_end report.
+ */
+int session_run_every(struct session *s, unsigned long interval,
+		      int (*tick)(void *ctx), void *ctx);
 /* Ask the run loop to end (e.g. -c COUNT reached). */
 void session_stop(void);
 /* Lost: the kernel's PERF_RECORD_LOST plus outputs the program could not send. */
 unsigned long long session_lost(struct session *s);
-/* Print --stats, the summary line, detach and close. Returns RC. */
-int session_close(struct session *s, int rc);
+/*
+ * FN(CTX) makes the tool's last report at the end of the run: after the
+ * detach and the drain, so what the maps hold is final, and before the
+ * counts are printed.
+ */
+void session_on_end(struct session *s, int (*fn)(void *ctx), void *ctx);
+/*
+ * The end of every run, once and in this order: block the stop signals (a
+ * second Ctrl-C cannot cut it short), detach, drain the rings, the tool's
+ * last report, --stats, "N events, M lost", close everything, "detached".
+ * Returns RC, or EXIT_FAIL if the last report failed.
+ */
+int session_end(struct session *s, int rc);
 
 /* ---- output (output.c) --------------------------------------------------- */
 
