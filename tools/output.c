@@ -1,29 +1,178 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Writing kernel-provided bytes safely: a file name may hold newlines or
- * terminal escape sequences, and must not be able to forge output lines or
- * drive the terminal. Human output escapes them; JSON encodes them.
+ * The output of the tools.
+ *
+ * Events are written into a struct outbuf, a plain byte buffer with its
+ * own number and string formatting, handed to stdio (fwrite) in 64 KiB
+ * blocks: a tracer that prints 200 000 lines a second must not spend its
+ * time in printf's format parsing (measured: 40% of the reader's time
+ * went to vfprintf, fputc and fmemopen before this).
+ *
+ * Kernel-provided bytes are written safely: a file name may hold newlines
+ * or terminal escape sequences, and must not be able to forge output lines
+ * or drive the terminal. Human output escapes them; JSON encodes them.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tool.h"
 
-void print_escaped(FILE *f, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
+#define STDOUT_BUF_SIZE (64 * 1024)
 
-		if (c == '\\')
-			fputs("\\\\", f);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
+static char stdout_bytes[STDOUT_BUF_SIZE];
+struct outbuf stdout_buf = { stdout_bytes, 0, STDOUT_BUF_SIZE, NULL };
+
+void ob_init(struct outbuf *o, FILE *f, char *buf, size_t cap)
+{
+	o->buf = buf;
+	o->len = 0;
+	o->cap = cap;
+	o->file = f;
+}
+
+void ob_flush(struct outbuf *o)
+{
+	/* stdout_buf is set up statically, before stdout is a constant. */
+	FILE *f = o->file ? o->file : stdout;
+
+	if (o->len)
+		fwrite(o->buf, 1, o->len, f);
+	o->len = 0;
+}
+
+void ob_mem(struct outbuf *o, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n) {
+		size_t room = o->cap - o->len, k = n < room ? n : room;
+
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+		if (o->len == o->cap)
+			ob_flush(o);
 	}
+}
+
+void ob_str(struct outbuf *o, const char *s)
+{
+	ob_mem(o, s, strlen(s));
+}
+
+void ob_pad(struct outbuf *o, char c, int n)
+{
+	for (int i = 0; i < n; i++)
+		ob_char(o, c);
+}
+
+/* Digits of V in BASE into the end of BUF; returns where they start. */
+static char *digits(char *end, uint64_t v, unsigned int base)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	do {
+		*--end = hex[v % base];
+		v /= base;
+	} while (v);
+	return end;
+}
+
+void ob_uint(struct outbuf *o, uint64_t v, int width, char pad)
+{
+	char buf[24], *end = buf + sizeof(buf), *p = digits(end, v, 10);
+
+	ob_pad(o, pad, width - (int)(end - p));
+	ob_mem(o, p, (size_t)(end - p));
+}
+
+void ob_u64(struct outbuf *o, uint64_t v)
+{
+	char buf[24], *end = buf + sizeof(buf), *p = digits(end, v, 10);
+
+	ob_mem(o, p, (size_t)(end - p));
+}
+
+void ob_i64(struct outbuf *o, int64_t v)
+{
+	if (v < 0) {
+		ob_char(o, '-');
+		ob_u64(o, 0 - (uint64_t)v);
+	} else {
+		ob_u64(o, (uint64_t)v);
+	}
+}
+
+void ob_hex(struct outbuf *o, uint64_t v)
+{
+	char buf[24], *end = buf + sizeof(buf), *p = digits(end, v, 16);
+
+	ob_mem(o, p, (size_t)(end - p));
+}
+
+void ob_printf(struct outbuf *o, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		ob_mem(o, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+size_t ob_escaped(struct outbuf *o, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t out = 0, i = 0;
+
+	while (i < len && s[i]) {
+		size_t run = i;
+
+		/* The common case: a run of bytes that need no escape. */
+		while (run < len && (unsigned char)s[run] >= 0x20 &&
+		       (unsigned char)s[run] != 0x7f && s[run] != '\\')
+			run++;
+		if (run > i) {
+			ob_mem(o, s + i, run - i);
+			out += run - i;
+			i = run;
+			continue;
+		}
+		unsigned char c = (unsigned char)s[i++];
+
+		if (!c)
+			break;
+		ob_char(o, '\\');
+		if (c == '\\') {
+			ob_char(o, '\\');
+			out += 2;
+		} else if (c == '\n') {
+			ob_char(o, 'n');
+			out += 2;
+		} else if (c == '\t') {
+			ob_char(o, 't');
+			out += 2;
+		} else {
+			ob_char(o, 'x');
+			ob_char(o, hex[c >> 4]);
+			ob_char(o, hex[c & 15]);
+			out += 4;
+		}
+	}
+	return out;
+}
+
+void ob_escaped_padded(struct outbuf *o, const char *s, size_t len, int width)
+{
+	size_t n = ob_escaped(o, s, len);
+
+	if (n < (size_t)width)
+		ob_pad(o, ' ', width - (int)n);
 }
 
 /* Length of a valid UTF-8 sequence at S (at most N bytes), or 0. */
@@ -53,45 +202,80 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-void print_json_string(FILE *f, const char *s, size_t len)
+void ob_json_string(struct outbuf *o, const char *s, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0;
 
 	while (n < len && p[n])
 		n++;
-	fputc('"', f);
+	ob_char(o, '"');
 	for (size_t i = 0; i < n;) {
+		size_t run = i, u;
+
+		/* Printable ASCII that needs no escape: copied as one run. */
+		while (run < n && p[run] >= 0x20 && p[run] < 0x7f &&
+		       p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run > i) {
+			ob_mem(o, p + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned char c = p[i];
-		size_t u;
 
 		if (c == '"' || c == '\\') {
-			fputc('\\', f);
-			fputc(c, f);
+			ob_char(o, '\\');
+			ob_char(o, (char)c);
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(f, "\\u%04x", c);
+			ob_str(o, "\\u00");
+			ob_char(o, hex[c >> 4]);
+			ob_char(o, hex[c & 15]);
 			i++;
 		} else if ((u = utf8_len(p + i, n - i)) > 0) {
-			fwrite(p + i, 1, u, f);
+			ob_mem(o, p + i, u);
 			i += u;
 		} else {
 			/* Not UTF-8: the byte as its Latin-1 code point keeps the JSON valid. */
-			fprintf(f, "\\u00%02x", c);
+			ob_str(o, "\\u00");
+			ob_char(o, hex[c >> 4]);
+			ob_char(o, hex[c & 15]);
 			i++;
 		}
 	}
-	fputc('"', f);
+	ob_char(o, '"');
+}
+
+/* ---- the same for a FILE, for the tools' tables and reports ----------- */
+
+void print_escaped(FILE *f, const char *s, size_t len)
+{
+	char buf[256];
+	struct outbuf o;
+
+	ob_init(&o, f, buf, sizeof(buf));
+	ob_escaped(&o, s, len);
+	ob_flush(&o);
 }
 
 void print_escaped_padded(FILE *f, const char *s, size_t len, int width)
 {
-	char buf[128] = "";
-	FILE *m = fmemopen(buf, sizeof(buf), "w");
+	char buf[256];
+	struct outbuf o;
 
-	if (m) {
-		print_escaped(m, s, len);
-		fclose(m);
-	}
-	fprintf(f, "%-*s", width, buf);
+	ob_init(&o, f, buf, sizeof(buf));
+	ob_escaped_padded(&o, s, len, width);
+	ob_flush(&o);
+}
+
+void print_json_string(FILE *f, const char *s, size_t len)
+{
+	char buf[256];
+	struct outbuf o;
+
+	ob_init(&o, f, buf, sizeof(buf));
+	ob_json_string(&o, s, len);
+	ob_flush(&o);
 }

@@ -156,8 +156,14 @@ static int poll_reader(void *ctx, int timeout_ms)
 	struct session *s = ctx;
 	int n = tpbpf_perf_reader_poll(s->reader, timeout_ms);
 
-	fflush(stdout);
+	session_flush();
 	return n < 0 ? n : 0;
+}
+
+void session_flush(void)
+{
+	ob_flush(&stdout_buf);
+	fflush(stdout);
 }
 
 void session_stop(void)
@@ -187,6 +193,7 @@ int session_run_every(struct session *s, unsigned long interval,
 		elapsed += chunk;
 		if (stop_requested || !interval || (duration && elapsed >= duration))
 			return 0;
+		session_flush();
 		if (tick && tick(ctx))
 			return EXIT_FAIL;
 	}
@@ -266,10 +273,10 @@ int session_end(struct session *s, int rc)
 	if (s->running) {
 		if (s->reader)
 			tpbpf_perf_reader_drain(s->reader);
-		fflush(stdout);
+		session_flush();
 		if (s->on_end && s->on_end(s->end_ctx))
 			rc = EXIT_FAIL;
-		fflush(stdout);
+		session_flush();
 		if (s->stats_fd >= 0)
 			print_stats(s);
 		if (s->reader)

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "tpbpf.h"
@@ -124,6 +125,8 @@ int session_run(struct session *s);
  */
 int session_run_every(struct session *s, unsigned long interval,
 		      int (*tick)(void *ctx), void *ctx);
+/* Write out what the events left in stdout_buf, then stdout itself. */
+void session_flush(void);
 /* Ask the run loop to end (e.g. -c COUNT reached). */
 void session_stop(void);
 /* Lost: the kernel's PERF_RECORD_LOST plus outputs the program could not send. */
@@ -144,11 +147,50 @@ int session_end(struct session *s, int rc);
 
 /* ---- output (output.c) --------------------------------------------------- */
 
-/* Text with non-printable bytes escaped (\n, \x1b, ...), at most LEN bytes. */
-void print_escaped(FILE *f, const char *s, size_t len);
-/* print_escaped() into a column of WIDTH characters (padded with spaces). */
-void print_escaped_padded(FILE *f, const char *s, size_t len, int width);
+/*
+ * A byte buffer with its own formatting, handed to a FILE in blocks: what
+ * the tools write their events with (printf costs too much per event).
+ * Flush it before anything else writes to the same FILE, so lines keep
+ * their order.
+ */
+struct outbuf {
+	char *buf;
+	size_t len, cap;
+	FILE *file;		/* NULL: stdout */
+};
+/* stdout's: events go here; session.c flushes it after each batch. */
+extern struct outbuf stdout_buf;
+
+void ob_init(struct outbuf *o, FILE *f, char *buf, size_t cap);
+void ob_flush(struct outbuf *o);
+static inline void ob_char(struct outbuf *o, char c)
+{
+	if (o->len == o->cap)
+		ob_flush(o);
+	o->buf[o->len++] = c;
+}
+void ob_mem(struct outbuf *o, const void *p, size_t n);
+void ob_str(struct outbuf *o, const char *s);
+void ob_pad(struct outbuf *o, char c, int n);
+void ob_u64(struct outbuf *o, uint64_t v);
+void ob_i64(struct outbuf *o, int64_t v);
+/* Lower-case hex digits, no 0x. */
+void ob_hex(struct outbuf *o, uint64_t v);
+/* V right-aligned in WIDTH characters, padded with PAD (' ' or '0'). */
+void ob_uint(struct outbuf *o, uint64_t v, int width, char pad);
+/* For what is not on the hot path. */
+void ob_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text with non-printable bytes escaped (\n, \x1b, ...), at most LEN bytes
+ * or up to a NUL; returns the characters written. */
+size_t ob_escaped(struct outbuf *o, const char *s, size_t len);
+/* ob_escaped() into a column of WIDTH characters (padded with spaces). */
+void ob_escaped_padded(struct outbuf *o, const char *s, size_t len, int width);
 /* A JSON string literal (quotes included), at most LEN bytes, valid UTF-8. */
+void ob_json_string(struct outbuf *o, const char *s, size_t len);
+
+/* The same three straight to a FILE, for tables and reports. */
+void print_escaped(FILE *f, const char *s, size_t len);
+void print_escaped_padded(FILE *f, const char *s, size_t len, int width);
 void print_json_string(FILE *f, const char *s, size_t len);
 
 /* Subcommands: each gets argv from its own name on. */
