@@ -71,7 +71,8 @@ $(B)/libtpbpf-san.a: $(SAN_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 # ---- BPF objects, embedded into the tpbpf command -----------------------
-$(B)/progs/%.bpf.o: progs/%.bpf.c include/tpbpf_bpf.h $(wildcard progs/*.h)
+# progs/*_ringbuf.bpf.c include another progs/*.bpf.c: any of them may be a dependency.
+$(B)/progs/%.bpf.o: progs/%.bpf.c include/tpbpf_bpf.h $(wildcard progs/*.h) $(PROG_SRCS)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -g -c $< -o $@
 

@@ -83,6 +83,7 @@ enum tpbpf_feature {
 	TPBPF_FEAT_MEMCG,
 	TPBPF_FEAT_PERF_LINK,
 	TPBPF_FEAT_KERNEL_BTF,
+	TPBPF_FEAT_RINGBUF,
 	TPBPF_FEAT_COUNT
 };
 
@@ -247,6 +248,11 @@ uint32_t tpbpf_map_max_entries(const struct tpbpf_map *map);
 bool tpbpf_map_is_percpu(const struct tpbpf_map *map);
 /* True for maps made from .data/.rodata/.bss. */
 bool tpbpf_map_is_global_data(const struct tpbpf_map *map);
+/*
+ * Before the object is loaded: the map's max_entries (for a ring buffer,
+ * its size in bytes: a power of two, a multiple of the page size).
+ */
+int tpbpf_map_set_max_entries(struct tpbpf_map *map, uint32_t max_entries);
 
 /*
  * Map element access. For per-CPU maps VALUE holds one value per possible
@@ -291,17 +297,36 @@ void tpbpf_map_entries_free(struct tpbpf_map_entries *e);
 /* Number of possible CPUs (/sys/devices/system/cpu/possible). */
 int tpbpf_num_possible_cpus(void);
 
-/* ---- perf event ring reader (BPF_MAP_TYPE_PERF_EVENT_ARRAY) ------------- */
+/* ---- reading what programs send: perf event array or ring buffer -------- */
 
-struct tpbpf_perf_reader;
+/*
+ * Records that programs send with bpf_perf_event_output() into a
+ * BPF_MAP_TYPE_PERF_EVENT_ARRAY (one perf ring per CPU: the reader opens
+ * them and stores them in the map) or with bpf_ringbuf_output() (or
+ * reserve and submit) into a BPF_MAP_TYPE_RINGBUF (5.8+: the map's own
+ * ring, shared by all CPUs: the reader maps it). The reader asks the map
+ * which it is; it is used the same way for both.
+ */
+struct tpbpf_event_reader;
 
-/* One record that the program sent with bpf_perf_event_output(). */
+/*
+ * One record. CPU is the CPU whose perf ring held it, or -1 for a ring
+ * buffer (which does not say: put it in the record if you need it). DATA
+ * points into the ring: valid during the call only.
+ */
 typedef void (*tpbpf_sample_fn)(void *ctx, int cpu, const void *data,
 				uint32_t size);
-/* The kernel dropped LOST records on CPU because its ring was full. */
+/*
+ * The kernel dropped LOST records on CPU because its perf ring was full.
+ * A ring buffer never reports loss: the program's send fails instead, and
+ * the program counts it.
+ */
 typedef void (*tpbpf_lost_fn)(void *ctx, int cpu, uint64_t lost);
 
-struct tpbpf_perf_reader_opts {
+struct tpbpf_event_reader_opts {
+	/* Perf event array only: a ring buffer's size and wake-ups are the
+	 * map's (max_entries, tpbpf_map_set_max_entries()) and the program's
+	 * (BPF_RB_NO_WAKEUP / BPF_RB_FORCE_WAKEUP). */
 	unsigned int pages_per_cpu;	/* power of two; 0 means 64 */
 	unsigned int wakeup_events;	/* wake the reader every N records; 0 means 1 */
 	tpbpf_sample_fn on_sample;
@@ -309,16 +334,20 @@ struct tpbpf_perf_reader_opts {
 	void *ctx;
 };
 
-/* Open one ring per possible CPU and store its fd in MAP_FD's slot. */
-int tpbpf_perf_reader_new(int map_fd, const struct tpbpf_perf_reader_opts *opts,
-			  struct tpbpf_perf_reader **out);
-/* Wait up to TIMEOUT_MS for records and handle them: records handled. */
-int tpbpf_perf_reader_poll(struct tpbpf_perf_reader *r, int timeout_ms);
-/* Handle everything in every ring now, without waiting. */
-int tpbpf_perf_reader_drain(struct tpbpf_perf_reader *r);
-/* Records the kernel reported lost so far, over all CPUs. */
-uint64_t tpbpf_perf_reader_lost(const struct tpbpf_perf_reader *r);
-void tpbpf_perf_reader_free(struct tpbpf_perf_reader *r);
+/* Read MAP_FD, a perf event array or a ring buffer (the reader keeps its own reference). */
+int tpbpf_event_reader_new(int map_fd, const struct tpbpf_event_reader_opts *opts,
+			   struct tpbpf_event_reader **out);
+/* Wait up to TIMEOUT_MS for records and handle every one waiting: records handled. */
+int tpbpf_event_reader_poll(struct tpbpf_event_reader *r, int timeout_ms);
+/* Handle every record waiting now, without waiting. */
+int tpbpf_event_reader_drain(struct tpbpf_event_reader *r);
+/* An fd (epoll) readable when records wait, for the caller's own event loop: then drain. */
+int tpbpf_event_reader_fd(const struct tpbpf_event_reader *r);
+/* BPF_MAP_TYPE_PERF_EVENT_ARRAY or BPF_MAP_TYPE_RINGBUF. */
+uint32_t tpbpf_event_reader_map_type(const struct tpbpf_event_reader *r);
+/* Records the kernel reported lost so far, over all CPUs (always 0 for a ring buffer). */
+uint64_t tpbpf_event_reader_lost(const struct tpbpf_event_reader *r);
+void tpbpf_event_reader_free(struct tpbpf_event_reader *r);
 
 #ifdef __cplusplus
 }

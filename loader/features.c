@@ -40,6 +40,7 @@ static int probe_enable_stats(void);
 static int probe_memcg(void);
 static int probe_perf_link(void);
 static int probe_kernel_btf(void);
+static int probe_ringbuf(void);
 static int probe_tracepoint(void) { return probe_prog_type(BPF_PROG_TYPE_TRACEPOINT); }
 static int probe_raw_tp(void) { return probe_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT); }
 static int probe_raw_tp_w(void) { return probe_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE); }
@@ -71,6 +72,7 @@ static struct feature features[TPBPF_FEAT_COUNT] = {
 	[TPBPF_FEAT_MEMCG] = { "memcg_accounting", "BPF memory charged to the memory cgroup", "5.11", "raise RLIMIT_MEMLOCK before creating maps", probe_memcg, -1, false },
 	[TPBPF_FEAT_PERF_LINK] = { "perf_link_cookie", "BPF links for perf events, with cookies (TP_EVENT_ID)", "5.15", "attach with PERF_EVENT_IOC_SET_BPF; TP_EVENT_ID is unavailable", probe_perf_link, -1, false },
 	[TPBPF_FEAT_KERNEL_BTF] = { "kernel_btf", "the kernel's own BTF (" TPBPF_KERNEL_BTF_PATH ")", "5.4", "kernel struct offsets from an offsets file (--offsets FILE)", probe_kernel_btf, -1, false },
+	[TPBPF_FEAT_RINGBUF] = { "ringbuf", "BPF ring buffer maps (BPF_MAP_TYPE_RINGBUF)", "5.8", "perf event array", probe_ringbuf, -1, false },
 };
 
 static bool env_read;
@@ -332,4 +334,21 @@ static int probe_perf_link(void)
 static int probe_kernel_btf(void)
 {
 	return access(TPBPF_KERNEL_BTF_PATH, R_OK) == 0;
+}
+
+/* A ring buffer map of one page: a kernel before 5.8 does not know the type. */
+static int probe_ringbuf(void)
+{
+	struct tpbpf_map_create_args a = { 0 };
+	long page = sysconf(_SC_PAGESIZE);
+	int fd;
+
+	a.type = BPF_MAP_TYPE_RINGBUF;
+	a.max_entries = page > 0 ? (uint32_t)page : 4096;
+	fd = tpbpf_sys_map_create(&a);
+	if (fd >= 0) {
+		tpbpf_sys_close(fd, "probe");
+		return 1;
+	}
+	return fd == -EINVAL ? 0 : tpbpf_err(-fd, "feature probe: BPF_MAP_CREATE: %s", strerror(-fd));
 }

@@ -238,6 +238,15 @@ const char *tpbpf_program_verifier_log(const struct tpbpf_program *prog)
 	return prog->log ? prog->log : "";
 }
 
+int tpbpf_map_set_max_entries(struct tpbpf_map *map, uint32_t max_entries)
+{
+	if (map->fd >= 0)
+		return tpbpf_err(EBUSY, "map %s is already created: set its size before loading",
+				 map->name);
+	map->max_entries = max_entries;
+	return 0;
+}
+
 void tpbpf_program_set_autoattach(struct tpbpf_program *prog, bool on)
 {
 	prog->autoattach = on;

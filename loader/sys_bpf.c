@@ -319,25 +319,32 @@ int tpbpf_sys_perf_enable(int perf_fd)
 	return perf_ioctl(perf_fd, PERF_EVENT_IOC_ENABLE, 0, "PERF_EVENT_IOC_ENABLE");
 }
 
-void *tpbpf_sys_mmap_ring(int perf_fd, size_t size)
+int tpbpf_sys_perf_disable(int perf_fd)
+{
+	return perf_ioctl(perf_fd, PERF_EVENT_IOC_DISABLE, 0, "PERF_EVENT_IOC_DISABLE");
+}
+
+void *tpbpf_sys_mmap(int fd, size_t size, size_t offset, bool writable, const char *what)
 {
 	struct timespec t0;
 	bool timed = call_start(&t0);
 	void *p;
 
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, perf_fd, 0);
+	p = mmap(NULL, size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED,
+		 fd, (off_t)offset);
 	call_end(timed, &t0);
 	if (p == MAP_FAILED) {
-		tpbpf_log("mmap(perf fd %d, %zu bytes) -> error %s in %ld us", perf_fd, size,
-			  strerror(errno), last_call_us);
+		tpbpf_log("mmap(fd %d, %zu bytes at %zu, %s): %s -> error %s in %ld us", fd, size,
+			  offset, writable ? "read-write" : "read-only", what, strerror(errno),
+			  last_call_us);
 		return NULL;
 	}
-	tpbpf_log("mmap(perf fd %d, %zu bytes) -> ring mapped in %ld us", perf_fd, size,
-		  last_call_us);
+	tpbpf_log("mmap(fd %d, %zu bytes at %zu, %s): %s mapped in %ld us", fd, size, offset,
+		  writable ? "read-write" : "read-only", what, last_call_us);
 	return p;
 }
 
-void tpbpf_sys_munmap_ring(void *base, size_t size)
+void tpbpf_sys_munmap(void *base, size_t size)
 {
 	if (base)
 		munmap(base, size);

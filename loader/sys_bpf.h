@@ -18,6 +18,7 @@
 
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/epoll.h>
@@ -67,9 +68,15 @@ int tpbpf_sys_perf_event_open(struct perf_event_attr *attr, int pid, int cpu,
 int tpbpf_sys_perf_set_bpf(int perf_fd, int prog_fd);
 /* PERF_EVENT_IOC_ENABLE. */
 int tpbpf_sys_perf_enable(int perf_fd);
-/* mmap(2) of a perf ring, shared, read-write; NULL with errno set. */
-void *tpbpf_sys_mmap_ring(int perf_fd, size_t size);
-void tpbpf_sys_munmap_ring(void *base, size_t size);
+/* PERF_EVENT_IOC_DISABLE: the event stops counting (its BPF program, if any, still runs). */
+int tpbpf_sys_perf_disable(int perf_fd);
+/*
+ * mmap(2) of SIZE bytes at OFFSET of FD (a perf ring, a ring buffer map),
+ * shared, read-write or read-only; WHAT names it in the log. NULL with
+ * errno set.
+ */
+void *tpbpf_sys_mmap(int fd, size_t size, size_t offset, bool writable, const char *what);
+void tpbpf_sys_munmap(void *base, size_t size);
 
 /* ---- the reader's wait ------------------------------------------------------- */
 

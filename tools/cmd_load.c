@@ -4,10 +4,12 @@
  * create its maps, relocate and load its programs, attach each where its
  * section (or --attach) says, wait, then detach and optionally dump maps.
  *
- * An object with a perf event array named "events" (what `tpbpf new`
- * writes) has its records printed as they come, one line each: CPU, size,
- * the bytes in hex and the printable ones. tpbpf does not know the
- * record's C type, so it shows bytes; the program's struct says what they are.
+ * An object with a perf event array or a ring buffer named "events" (what
+ * `tpbpf new` writes), or with only one map of either kind whatever its
+ * name, has its records printed as they come, one line each: CPU (of a
+ * perf ring; "-" for a ring buffer, which does not say), size, the bytes in
+ * hex and the printable ones. tpbpf does not know the record's C type, so
+ * it shows bytes; the program's struct says what they are.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -37,9 +39,10 @@ static void usage(FILE *f)
 		"  --dump-maps             print every map's entries when done\n"
 		"  --const NAME=VALUE      value of the load-time constant TPBPF_CONST(NAME)\n"
 		"  --verifier-log          print the verifier's log of every program\n"
-		"  --no-events             do not print the records of the perf event array \"events\"\n\n"
-		"When the object has a perf event array map named \"events\", each record the\n"
-		"programs send to it is printed: \"cpu N size S: hex bytes |printable|\".\n"
+		"  --no-events             do not print the records of the map \"events\"\n\n"
+		"When the object has a perf event array or a ring buffer map named \"events\" (or\n"
+		"only one map of these kinds), each record the programs send to it is printed:\n"
+		"\"cpu N size S: hex bytes |printable|\" (cpu - for a ring buffer).\n"
 		"-p PID sets the load-time constant TPBPF_CONST(target_pid).\n");
 }
 
@@ -48,27 +51,72 @@ struct load_run {
 	bool dump;
 };
 
-/* A record of the perf event array "events": its bytes, as tpbpf cannot know its type. */
+/* A record of the events map: its bytes, as tpbpf cannot know its type. */
 static void print_event(void *ctx, int cpu, const void *data, uint32_t size)
 {
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *b = data;
 	struct load_run *l = ctx;
+	struct outbuf *o = &stdout_buf;
 
 	l->s.events++;
 	if (l->s.opts.json) {
-		printf("{\"cpu\":%d,\"size\":%u,\"data\":\"", cpu, size);
-		for (uint32_t i = 0; i < size; i++)
-			printf("%02x", b[i]);
-		printf("\"}\n");
+		ob_str(o, "{\"cpu\":");
+		if (cpu >= 0)
+			ob_u64(o, (uint64_t)cpu);
+		else
+			ob_str(o, "null");
+		ob_str(o, ",\"size\":");
+		ob_u64(o, size);
+		ob_str(o, ",\"data\":\"");
+		for (uint32_t i = 0; i < size; i++) {
+			ob_char(o, hex[b[i] >> 4]);
+			ob_char(o, hex[b[i] & 15]);
+		}
+		ob_str(o, "\"}\n");
 		return;
 	}
-	printf("cpu %d size %u:", cpu, size);
+	ob_str(o, "cpu ");
+	if (cpu >= 0)
+		ob_u64(o, (uint64_t)cpu);
+	else
+		ob_char(o, '-');
+	ob_str(o, " size ");
+	ob_u64(o, size);
+	ob_char(o, ':');
+	for (uint32_t i = 0; i < size; i++) {
+		ob_char(o, ' ');
+		ob_char(o, hex[b[i] >> 4]);
+		ob_char(o, hex[b[i] & 15]);
+	}
+	ob_str(o, "  |");
 	for (uint32_t i = 0; i < size; i++)
-		printf(" %02x", b[i]);
-	printf("  |");
-	for (uint32_t i = 0; i < size; i++)
-		putchar(isprint(b[i]) ? b[i] : '.');
-	printf("|\n");
+		ob_char(o, isprint(b[i]) ? (char)b[i] : '.');
+	ob_str(o, "|\n");
+}
+
+static bool is_event_map(const struct tpbpf_map *m)
+{
+	return m && (tpbpf_map_type(m) == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
+		     tpbpf_map_type(m) == BPF_MAP_TYPE_RINGBUF);
+}
+
+/* The map whose records are printed: "events", else the only one that can be read. */
+static struct tpbpf_map *events_map(const struct tpbpf_object *obj)
+{
+	struct tpbpf_map *m = tpbpf_object_find_map(obj, "events"), *only = NULL;
+
+	if (is_event_map(m))
+		return m;
+	for (size_t i = 0; i < tpbpf_object_map_count(obj); i++) {
+		m = tpbpf_object_map(obj, i);
+		if (!is_event_map(m))
+			continue;
+		if (only)
+			return NULL;
+		only = m;
+	}
+	return only;
 }
 
 /* The end of the run: the maps as the programs left them. */
@@ -198,9 +246,8 @@ int cmd_load(int argc, char **argv)
 	if (vlog)
 		print_verifier_logs(stderr, obj, true);
 	/* Rings before attaching, so the first records are not lost. */
-	m = tpbpf_object_find_map(obj, "events");
-	if (events && m && tpbpf_map_type(m) == BPF_MAP_TYPE_PERF_EVENT_ARRAY &&
-	    session_read_events(&l.s, "events", print_event, &l)) {
+	m = events_map(obj);
+	if (events && m && session_read_map(&l.s, m, print_event, &l)) {
 		rc = session_end(&l.s, EXIT_FAIL);
 		goto out;
 	}

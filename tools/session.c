@@ -68,15 +68,57 @@ int session_open(struct session *s, const char *cmd, const char *name,
 		 const struct common_opts *opts)
 {
 	struct tpbpf_object *obj;
+	char rb_name[64];
+	bool ringbuf = false;
 	int err;
 
 	memset(s, 0, sizeof(*s));
 	s->cmd = cmd;
 	s->stats_fd = -1;
-	err = embedded_object_open(name, &obj);
+	/*
+	 * A tool that sends events has two builds of its object: its events
+	 * go through a ring buffer where the kernel has them (5.8+), else
+	 * through per-CPU perf rings (progs/event_output.h says why two).
+	 */
+	snprintf(rb_name, sizeof(rb_name), "%s_ringbuf", name);
+	if (embedded_object_exists(rb_name) && tpbpf_feature_present(TPBPF_FEAT_RINGBUF) == 1) {
+		err = embedded_object_open(rb_name, &obj);
+		ringbuf = true;
+	} else {
+		err = embedded_object_open(name, &obj);
+	}
 	if (err)
-		return tool_lib_error(err, "%s: reading the built-in program %s", cmd, name);
-	return session_open_object(s, cmd, obj, opts);
+		return tool_lib_error(err, "%s: reading the built-in program %s", cmd,
+				      ringbuf ? rb_name : name);
+	err = session_open_object(s, cmd, obj, opts);
+	s->ringbuf = ringbuf;
+	return err;
+}
+
+/*
+ * The tool's ring buffer gets the memory its perf rings would have had
+ * (--ring-pages per CPU, all CPUs), in one ring any CPU can fill: a burst
+ * on one CPU has all of it. The program wakes the reader once a
+ * sixteenth of it is waiting (TPBPF_CONST(wakeup_bytes)).
+ */
+static int size_ring_buffer(struct session *s)
+{
+	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "events");
+	unsigned long pages = s->opts.ring_pages ? s->opts.ring_pages : DEFAULT_RING_PAGES;
+	long page = sysconf(_SC_PAGESIZE);
+	int cpus = tpbpf_num_possible_cpus();
+	uint64_t bytes, want;
+	int err;
+
+	if (!m)
+		return tool_error("%s: the built-in program has no map events", s->cmd);
+	want = (uint64_t)pages * (uint64_t)(page > 0 ? page : 4096) * (uint64_t)(cpus > 0 ? cpus : 1);
+	for (bytes = 4096; bytes < want && bytes < (1ULL << 30); bytes *= 2)
+		;
+	err = tpbpf_map_set_max_entries(m, (uint32_t)bytes);
+	if (!err)
+		err = tpbpf_object_set_const(s->obj, "wakeup_bytes", bytes / 16);
+	return err ? tool_lib_error(err, "%s: ring buffer", s->cmd) : 0;
 }
 
 int session_load(struct session *s)
@@ -89,6 +131,8 @@ int session_load(struct session *s)
 		if (s->stats_fd < 0)
 			return tool_lib_error(s->stats_fd, "%s: --stats", s->cmd);
 	}
+	if (s->ringbuf && size_ring_buffer(s))
+		return EXIT_FAIL;
 	err = tpbpf_object_load(s->obj);
 	if (err) {
 		print_verifier_logs(stderr, s->obj, false);
@@ -131,12 +175,19 @@ int session_load_attach(struct session *s)
 int session_read_events(struct session *s, const char *map_name,
 			tpbpf_sample_fn on_sample, void *ctx)
 {
-	struct tpbpf_perf_reader_opts ro = { 0 };
 	struct tpbpf_map *map = tpbpf_object_find_map(s->obj, map_name);
-	int err;
 
 	if (!map)
 		return tool_error("%s: the program has no map %s", s->cmd, map_name);
+	return session_read_map(s, map, on_sample, ctx);
+}
+
+int session_read_map(struct session *s, struct tpbpf_map *map,
+		     tpbpf_sample_fn on_sample, void *ctx)
+{
+	struct tpbpf_event_reader_opts ro = { 0 };
+	int err;
+
 	ro.pages_per_cpu = (unsigned int)s->opts.ring_pages;
 	/*
 	 * Wake up for batches of 64: a wake-up per event costs the traced
@@ -145,16 +196,16 @@ int session_read_events(struct session *s, const char *map_name,
 	ro.wakeup_events = 64;
 	ro.on_sample = on_sample;
 	ro.ctx = ctx;
-	err = tpbpf_perf_reader_new(tpbpf_map_fd(map), &ro, &s->reader);
+	err = tpbpf_event_reader_new(tpbpf_map_fd(map), &ro, &s->reader);
 	if (err)
-		return tool_lib_error(err, "%s: perf ring", s->cmd);
+		return tool_lib_error(err, "%s: reading map %s", s->cmd, tpbpf_map_name(map));
 	return 0;
 }
 
 static int poll_reader(void *ctx, int timeout_ms)
 {
 	struct session *s = ctx;
-	int n = tpbpf_perf_reader_poll(s->reader, timeout_ms);
+	int n = tpbpf_event_reader_poll(s->reader, timeout_ms);
 
 	session_flush();
 	return n < 0 ? n : 0;
@@ -229,6 +280,7 @@ unsigned long long session_lost(struct session *s)
 	unsigned long long drops;
 
 	/*
+	 * A ring buffer reports no loss: the program's count is all there is.
 	 * Every record the kernel reports in PERF_RECORD_LOST is also an
 	 * output that failed in the program (bpf_perf_event_output returned
 	 * -ENOSPC), so adding both counted each loss twice. The program's
@@ -237,7 +289,7 @@ unsigned long long session_lost(struct session *s)
 	 */
 	if (program_drops(s, &drops))
 		return drops;
-	return s->reader ? tpbpf_perf_reader_lost(s->reader) : 0;
+	return s->reader ? tpbpf_event_reader_lost(s->reader) : 0;
 }
 
 static void print_stats(struct session *s)
@@ -272,7 +324,7 @@ int session_end(struct session *s, int rc)
 	/* A run that never started (attaching failed) has nothing to report. */
 	if (s->running) {
 		if (s->reader)
-			tpbpf_perf_reader_drain(s->reader);
+			tpbpf_event_reader_drain(s->reader);
 		session_flush();
 		if (s->on_end && s->on_end(s->end_ctx))
 			rc = EXIT_FAIL;
@@ -283,7 +335,7 @@ int session_end(struct session *s, int rc)
 			fprintf(stderr, "tpbpf: %s: %llu events, %llu lost\n", s->cmd,
 				s->events, session_lost(s));
 	}
-	tpbpf_perf_reader_free(s->reader);
+	tpbpf_event_reader_free(s->reader);
 	tpbpf_object_close(s->obj);
 	if (s->stats_fd >= 0)
 		close(s->stats_fd);

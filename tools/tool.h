@@ -52,6 +52,7 @@ void print_verifier_logs(FILE *f, const struct tpbpf_object *obj, bool all);
 
 /* Embedded BPF objects built from progs/NAME.bpf.c. */
 int embedded_object_open(const char *name, struct tpbpf_object **out);
+bool embedded_object_exists(const char *name);
 
 /* ---- options every tracing tool takes (session.c) ---------------------- */
 
@@ -68,7 +69,8 @@ struct common_opts {
 	"  -p, --pid PID        only this process (filtered in the kernel)\n" \
 	"  --json               one JSON object per line\n" \
 	"  --stats              print each program's runs and average run time at the end\n" \
-	"  --ring-pages N       perf ring pages per CPU (power of two, default 64)\n"
+	"  --ring-pages N       ring pages per CPU (power of two, default 64); with a ring\n" \
+	"                       buffer (5.8+), one ring of N pages times the CPUs\n"
 #define COMMON_LONG_OPTS \
 	{ "duration", required_argument, NULL, 'd' }, \
 	{ "pid", required_argument, NULL, 'p' }, \
@@ -84,11 +86,14 @@ int common_opt(const char *cmd, int c, const char *arg, struct common_opts *o);
  * A running tool: its object loaded and attached, its perf ring reader, and
  * the counts that its summary reports.
  */
+#define DEFAULT_RING_PAGES 64
+
 struct session {
 	const char *cmd;
 	struct common_opts opts;
 	struct tpbpf_object *obj;
-	struct tpbpf_perf_reader *reader;
+	struct tpbpf_event_reader *reader;
+	bool ringbuf;			/* the object's events go through a ring buffer */
 	int stats_fd;
 	unsigned long long events;	/* records handed to the tool */
 	bool loaded;			/* loaded: the end must detach */
@@ -114,9 +119,15 @@ int session_load(struct session *s);
 int session_attach(struct session *s);
 /* session_load() then session_attach(). */
 int session_load_attach(struct session *s);
-/* Read the perf event array MAP into ON_SAMPLE (ctx CTX). */
+/*
+ * Read the map named MAP (a perf event array or a ring buffer) into
+ * ON_SAMPLE (ctx CTX); for a perf event array, CPU is the ring's CPU, for
+ * a ring buffer -1.
+ */
 int session_read_events(struct session *s, const char *map, tpbpf_sample_fn on_sample,
 			void *ctx);
+int session_read_map(struct session *s, struct tpbpf_map *map,
+		     tpbpf_sample_fn on_sample, void *ctx);
 /* Run until -d, Ctrl-C/SIGTERM, or session_stop(), reading the rings. */
 int session_run(struct session *s);
 /*
@@ -129,7 +140,7 @@ int session_run_every(struct session *s, unsigned long interval,
 void session_flush(void);
 /* Ask the run loop to end (e.g. -c COUNT reached). */
 void session_stop(void);
-/* Lost: the kernel's PERF_RECORD_LOST plus outputs the program could not send. */
+/* Lost: the program's count of sends that failed, else the kernel's PERF_RECORD_LOST count. */
 unsigned long long session_lost(struct session *s);
 /*
  * FN(CTX) makes the tool's last report at the end of the run: after the

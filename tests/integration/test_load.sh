@@ -208,7 +208,30 @@ t_every_record_sent_is_printed() {
 	[ "$events" = "$sent" ] || fail "$sent records sent, $events printed: the end of the run dropped some"
 }
 
+# The same with a ring buffer map (named "rb": the only map whose records
+# can be read, so it is the one printed); a ring buffer does not say the CPU.
+t_every_ringbuf_record_is_printed() {
+	mkfifo "$T/go" && exec 3<> "$T/go" || fail "no fifo"
+	"$HELPERS/syscall_loop_wait" getppid 400000000 <&3 > "$T/pid" &
+	local hp=$! events sent
+	echo "$hp" >> "$T/.pids"
+	wait_for "$T/pid" '[0-9]' 5 || fail "helper did not start"
+	start_tpbpf load "$TEST_BPF/sent_count_ringbuf.bpf.o" -p "$(head -n 1 "$T/pid")" --dump-maps
+	echo go >&3
+	sleep 1
+	stop_tpbpf
+	kill $hp 2> /dev/null
+	[ "$TPBPF_RC" -eq 0 ] || fail "tpbpf exited $TPBPF_RC: $(tail -c 300 "$T/err")"
+	events=$(sed -n 's/.*: \([0-9]*\) events, [0-9]* lost$/\1/p' "$T/err")
+	sent=$(map_value "$T/out" sent 0)
+	echo "printed $(grep -c '^cpu - size 8: ' "$T/out"), events $events, sent $sent"
+	[ -n "$events" ] && [ "$events" -gt 1000 ] || fail "too few events to tell: '$events'"
+	[ "$(grep -c '^cpu - size 8: ' "$T/out")" = "$events" ] || fail "printed and counted differ"
+	[ "$events" = "$sent" ] || fail "$sent records sent, $events printed"
+}
+
 run_test stops_on_sigterm t_stops_on_sigterm root
 run_test every_record_sent_is_printed t_every_record_sent_is_printed root
+run_test every_ringbuf_record_is_printed t_every_ringbuf_record_is_printed root
 run_test usage_and_input_errors t_usage_and_input_errors root
 run_test unprivileged_fails_clearly t_unprivileged_fails_clearly root
