@@ -178,7 +178,16 @@ void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep);
 int tpbpf_object_load(struct tpbpf_object *obj);
 /* Attach every program to the target its section names. */
 int tpbpf_object_attach(struct tpbpf_object *obj);
-/* Detach every program; they stay loaded and their maps readable. */
+/*
+ * Stop every program: when this returns, none of them runs any more (their
+ * BPF links and raw tracepoints are closed, several at once). What is
+ * left, the disabled perf events under the links, goes with
+ * tpbpf_object_detach() or tpbpf_object_close(): the kernel makes the
+ * close of a tracepoint's last perf event wait for a grace period (tens
+ * of ms each), so a tool stops, reports, then closes.
+ */
+void tpbpf_object_stop(struct tpbpf_object *obj);
+/* Detach every program (several at once); they stay loaded and their maps readable. */
 void tpbpf_object_detach(struct tpbpf_object *obj);
 /* Detach, close every fd; obj may be NULL. */
 void tpbpf_object_close(struct tpbpf_object *obj);

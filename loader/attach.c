@@ -12,6 +12,8 @@
  * Either way the attachment lives as long as the returned fd.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,7 +251,8 @@ int tpbpf_link_fd(const struct tpbpf_link *link) { return link->fd; }
 /* Close what holds the attachment: from that moment the program no longer runs there. */
 static void link_release(struct tpbpf_link *l)
 {
-	tpbpf_log("detach %s from %s", l->prog->name, l->target);
+	if (l->fd >= 0)
+		tpbpf_log("detach %s from %s", l->prog->name, l->target);
 	tpbpf_sys_close(l->fd, "link");
 	tpbpf_sys_close(l->perf_fd, "perf event");
 	tpbpf_sys_close(l->prog_fd, "program copy");
@@ -275,11 +278,150 @@ void tpbpf_link_detach(struct tpbpf_link *link)
 	link_release(link);
 }
 
-void tpbpf_obj_detach_program(struct tpbpf_program *prog)
+/*
+ * Detaching many links: where the time goes, and what can be cut.
+ *
+ * Closing a BPF link on a tracepoint's perf event takes the program out
+ * of the tracepoint at once, then waits for a grace period so that no CPU
+ * still runs it (synchronize_rcu_tasks_trace() in
+ * perf_event_detach_bpf_prog() on 6.x, tens of ms); closing the last perf
+ * event of a tracepoint waits for another, under the kernel's global
+ * event_mutex (perf_trace_event_unreg()). One after the other, that is two
+ * grace periods per tracepoint: about 0.4 s for opensnoop's six, seconds
+ * for fifty. Closed from several threads at once, the link closes wait
+ * together (one grace period for all), and the perf event closes queue on
+ * the mutex without the links' waits in between. So the end of a run
+ * goes: stop (links closed together: no program runs any more; perf
+ * events disabled), then the caller reports, then release (the perf
+ * events closed together: the part only the kernel can shorten).
+ */
+
+/* At most this many threads close fds at once: more only queue in the kernel. */
+#define MAX_CLOSERS 64
+
+struct closing {
+	int *fds;
+	const char *what;
+	size_t n;
+	size_t next;		/* taken with an atomic add */
+};
+
+static void *closer(void *arg)
+{
+	struct closing *c = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_RELAXED)) < c->n)
+		tpbpf_sys_close(c->fds[i], c->what);
+	return NULL;
+}
+
+/* Close the N fds (all >= 0) from up to MAX_CLOSERS threads at once. */
+static void close_together(int *fds, size_t n, const char *what)
+{
+	struct closing c = { fds, what, n, 0 };
+	pthread_t threads[MAX_CLOSERS];
+	size_t want = n < MAX_CLOSERS ? n : MAX_CLOSERS, started = 0;
+
+	/* The calling thread closes too: one fd needs no other. */
+	while (started + 1 < want && pthread_create(&threads[started], NULL, closer, &c) == 0)
+		started++;
+	closer(&c);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+}
+
+/* Every link of OBJ in one array (NULL and 0 when none or out of memory). */
+static size_t all_links(struct tpbpf_object *obj, struct tpbpf_link ***out)
+{
+	size_t n = 0, k = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < obj->nr_progs; i++)
+		n += obj->progs[i].nr_links;
+	if (!n || !(*out = calloc(n, sizeof(**out))))
+		return 0;
+	for (size_t i = 0; i < obj->nr_progs; i++)
+		for (size_t j = 0; j < obj->progs[i].nr_links; j++)
+			(*out)[k++] = obj->progs[i].links[j];
+	return n;
+}
+
+/* Close the fd of each link that FIELD_OFF selects, together; mark them closed. */
+static void close_field(struct tpbpf_link **links, size_t n, size_t field_off,
+			const char *what)
+{
+	int *fds = calloc(n ? n : 1, sizeof(*fds));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int *fd = (int *)((char *)links[i] + field_off);
+
+		if (*fd < 0)
+			continue;
+		if (fds)
+			fds[k++] = *fd;
+		else
+			tpbpf_sys_close(*fd, what);	/* no memory: one at a time */
+		*fd = -1;
+	}
+	if (k)
+		close_together(fds, k, what);
+	free(fds);
+}
+
+void tpbpf_obj_stop_links(struct tpbpf_object *obj)
+{
+	struct tpbpf_link **links;
+	size_t n = all_links(obj, &links);
+
+	if (!links) {
+		/* Out of memory (or nothing attached): one link at a time. */
+		for (size_t i = 0; i < obj->nr_progs; i++) {
+			for (size_t j = 0; j < obj->progs[i].nr_links; j++) {
+				struct tpbpf_link *l = obj->progs[i].links[j];
+
+				tpbpf_sys_close(l->fd, "link");
+				l->fd = -1;
+				if (l->perf_fd >= 0)
+					tpbpf_sys_perf_disable(l->perf_fd);
+			}
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (links[i]->fd >= 0)
+			tpbpf_log("detach %s from %s", links[i]->prog->name, links[i]->target);
+	/* BPF links, raw tracepoints, perf events without a link: the programs stop. */
+	close_field(links, n, offsetof(struct tpbpf_link, fd), "link");
+	/* A perf event left enabled without a program would still take samples. */
+	for (size_t i = 0; i < n; i++)
+		if (links[i]->perf_fd >= 0)
+			tpbpf_sys_perf_disable(links[i]->perf_fd);
+	free(links);
+}
+
+void tpbpf_obj_release_program_links(struct tpbpf_program *prog)
 {
 	for (size_t i = 0; i < prog->nr_links; i++)
 		link_release(prog->links[i]);
 	free(prog->links);
 	prog->links = NULL;
 	prog->nr_links = 0;
+}
+
+void tpbpf_obj_release_links(struct tpbpf_object *obj)
+{
+	struct tpbpf_link **links;
+	size_t n = all_links(obj, &links);
+
+	if (links) {
+		tpbpf_obj_stop_links(obj);
+		close_field(links, n, offsetof(struct tpbpf_link, perf_fd), "perf event");
+		close_field(links, n, offsetof(struct tpbpf_link, prog_fd), "program copy");
+		free(links);
+	}
+	/* What is left (nothing, unless memory ran out) goes one at a time. */
+	for (size_t i = 0; i < obj->nr_progs; i++)
+		tpbpf_obj_release_program_links(&obj->progs[i]);
 }

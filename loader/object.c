@@ -87,10 +87,10 @@ void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep)
 
 static void unload(struct tpbpf_object *obj)
 {
+	tpbpf_obj_release_links(obj);
 	for (size_t i = 0; i < obj->nr_progs; i++) {
 		struct tpbpf_program *p = &obj->progs[i];
 
-		tpbpf_obj_detach_program(p);
 		if (p->fd >= 0)
 			tpbpf_sys_close(p->fd, p->name);
 		p->fd = -1;
@@ -143,10 +143,14 @@ int tpbpf_object_attach(struct tpbpf_object *obj)
 	return 0;
 }
 
+void tpbpf_object_stop(struct tpbpf_object *obj)
+{
+	tpbpf_obj_stop_links(obj);
+}
+
 void tpbpf_object_detach(struct tpbpf_object *obj)
 {
-	for (size_t i = 0; i < obj->nr_progs; i++)
-		tpbpf_obj_detach_program(&obj->progs[i]);
+	tpbpf_obj_release_links(obj);
 }
 
 void tpbpf_object_close(struct tpbpf_object *obj)

@@ -153,8 +153,15 @@ int tpbpf_obj_apply_fallbacks(struct tpbpf_object *obj, struct tpbpf_program *pr
 int tpbpf_obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
 /* A copy of PROG whose TP_EVENT_ID() is the constant EVENT_ID: its fd. */
 int tpbpf_obj_load_instance(struct tpbpf_program *prog, int event_id);
-/* Step 5 (attach.c): detach every link of a program. */
-void tpbpf_obj_detach_program(struct tpbpf_program *prog);
+/*
+ * Step 5 (attach.c), undone. Stop: every link of OBJ closed at once, so no
+ * program runs any more; perf events under BPF links are disabled and
+ * kept. Release: stop, then close what is left of every link (the perf
+ * events, together) and free them. Release one program's links, one by one.
+ */
+void tpbpf_obj_stop_links(struct tpbpf_object *obj);
+void tpbpf_obj_release_links(struct tpbpf_object *obj);
+void tpbpf_obj_release_program_links(struct tpbpf_program *prog);
 
 /* Section name -> program kind; false if it is not a program section. */
 bool tpbpf_prog_kind_from_section(const char *sec, enum tpbpf_prog_kind *kind,

@@ -318,9 +318,14 @@ int session_end(struct session *s, int rc)
 {
 	/* A second Ctrl-C must not cut the teardown short. */
 	block_stop_signals();
-	/* Detach first, then drain: nothing can arrive after the count. */
+	/*
+	 * Stop the programs first, then drain: nothing can arrive after the
+	 * count. Stopping closes the links (all at once); the perf events
+	 * they leave, whose closes the kernel makes wait a grace period
+	 * each, are closed after the report, so the user sees it at once.
+	 */
 	if (s->loaded)
-		tpbpf_object_detach(s->obj);
+		tpbpf_object_stop(s->obj);
 	/* A run that never started (attaching failed) has nothing to report. */
 	if (s->running) {
 		if (s->reader)

@@ -144,14 +144,16 @@ void session_stop(void);
 unsigned long long session_lost(struct session *s);
 /*
  * FN(CTX) makes the tool's last report at the end of the run: after the
- * detach and the drain, so what the maps hold is final, and before the
- * counts are printed.
+ * programs stopped and the drain, so what the maps hold is final, and
+ * before the counts are printed.
  */
 void session_on_end(struct session *s, int (*fn)(void *ctx), void *ctx);
 /*
  * The end of every run, once and in this order: block the stop signals (a
- * second Ctrl-C cannot cut it short), detach, drain the rings, the tool's
- * last report, --stats, "N events, M lost", close everything, "detached".
+ * second Ctrl-C cannot cut it short), stop the programs (tpbpf_object_stop:
+ * links closed at once), drain the rings, the tool's last report, --stats,
+ * "N events, M lost", close everything (the slow perf event closes, at
+ * once), "detached".
  * Returns RC, or EXIT_FAIL if the last report failed.
  */
 int session_end(struct session *s, int rc);
