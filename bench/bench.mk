@@ -13,7 +13,7 @@ BENCH_BPF_CFLAGS := $(BPF_CFLAGS) -Ibench -Iprogs -I$(BB)
 HAVE_LIBBPF := $(wildcard /usr/include/bpf/libbpf.h)
 
 BENCH_TPBPF_BINS := $(BB)/load_latency $(BB)/empty_static $(BB)/cost_tpbpf $(BB)/deliver_tpbpf \
-                    $(BB)/scale_tpbpf $(BB)/cost.bpf.o
+                    $(BB)/scale_tpbpf $(BB)/cost.bpf.o $(BB)/opener
 BENCH_LIBBPF_BINS := $(BB)/libbpf_loader $(BB)/libbpf_loader_static $(BB)/cost_libbpf $(BB)/deliver_libbpf \
                      $(BB)/scale_libbpf $(BB)/cost.libbpf.bpf.o $(BB)/opensnoop_libbpf.bpf.o
 
@@ -55,6 +55,10 @@ $(BB)/libbpf_loader: bench/libbpf_loader.c
 $(BB)/libbpf_loader_static: bench/libbpf_loader.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -static-pie -o $@ $< $(shell pkg-config --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+
+$(BB)/opener: bench/opener.c bench/bench_util.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -static-pie -o $@ $<
 
 # Start-up alone: what every static command pays before its main().
 $(BB)/empty_static: bench/empty.c

@@ -370,6 +370,14 @@ static void close_field(struct tpbpf_link **links, size_t n, size_t field_off,
 	free(fds);
 }
 
+static void close_links(struct tpbpf_link **links, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (links[i]->fd >= 0)
+			tpbpf_log("detach %s from %s", links[i]->prog->name, links[i]->target);
+	close_field(links, n, offsetof(struct tpbpf_link, fd), "link");
+}
+
 void tpbpf_obj_stop_links(struct tpbpf_object *obj)
 {
 	struct tpbpf_link **links;
@@ -389,11 +397,8 @@ void tpbpf_obj_stop_links(struct tpbpf_object *obj)
 		}
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (links[i]->fd >= 0)
-			tpbpf_log("detach %s from %s", links[i]->prog->name, links[i]->target);
 	/* BPF links, raw tracepoints, perf events without a link: the programs stop. */
-	close_field(links, n, offsetof(struct tpbpf_link, fd), "link");
+	close_links(links, n);
 	/* A perf event left enabled without a program would still take samples. */
 	for (size_t i = 0; i < n; i++)
 		if (links[i]->perf_fd >= 0)
@@ -416,7 +421,8 @@ void tpbpf_obj_release_links(struct tpbpf_object *obj)
 	size_t n = all_links(obj, &links);
 
 	if (links) {
-		tpbpf_obj_stop_links(obj);
+		/* Links first (if not stopped yet), then what they held. */
+		close_links(links, n);
 		close_field(links, n, offsetof(struct tpbpf_link, perf_fd), "perf event");
 		close_field(links, n, offsetof(struct tpbpf_link, prog_fd), "program copy");
 		free(links);
