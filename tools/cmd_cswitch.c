@@ -134,10 +134,12 @@ static const char *state_letters(int64_t state, char *buf)
 static void on_switch(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct cswitch *c = ctx;
+	struct outbuf *o = &stdout_buf;
 	struct switch_event ev;
 	char state[12];
 	double t;
 
+	(void)cpu;	/* the event says, for either kind of ring */
 	if (size < sizeof(ev))
 		return;
 	memcpy(&ev, data, sizeof(ev));
@@ -145,19 +147,19 @@ static void on_switch(void *ctx, int cpu, const void *data, uint32_t size)
 	t = (double)(int64_t)(ev.ts_ns - c->start_ns) / 1e9;
 	state_letters(ev.prev_state, state);
 	if (c->o->common.json) {
-		printf("{\"time\":%.6f,\"cpu\":%d,\"prev_comm\":", t, cpu);
-		print_json_string(stdout, ev.prev_comm, CSWITCH_COMM_LEN);
-		printf(",\"prev_pid\":%d,\"prev_tgid\":%u,\"prev_state\":\"%s\",\"next_comm\":",
-		       ev.prev_pid, ev.prev_tgid, state);
-		print_json_string(stdout, ev.next_comm, CSWITCH_COMM_LEN);
-		printf(",\"next_pid\":%d}\n", ev.next_pid);
+		ob_printf(o, "{\"time\":%.6f,\"cpu\":%u,\"prev_comm\":", t, ev.cpu);
+		ob_json_string(o, ev.prev_comm, CSWITCH_COMM_LEN);
+		ob_printf(o, ",\"prev_pid\":%d,\"prev_tgid\":%u,\"prev_state\":\"%s\",\"next_comm\":",
+			  ev.prev_pid, ev.prev_tgid, state);
+		ob_json_string(o, ev.next_comm, CSWITCH_COMM_LEN);
+		ob_printf(o, ",\"next_pid\":%d}\n", ev.next_pid);
 		return;
 	}
-	printf("%-12.6f %3d ", t, cpu);
-	print_escaped_padded(stdout, ev.prev_comm, CSWITCH_COMM_LEN, 16);
-	printf(" %8d %-5s -> ", ev.prev_pid, state);
-	print_escaped_padded(stdout, ev.next_comm, CSWITCH_COMM_LEN, 16);
-	printf(" %8d\n", ev.next_pid);
+	ob_printf(o, "%-12.6f %3u ", t, ev.cpu);
+	ob_escaped_padded(o, ev.prev_comm, CSWITCH_COMM_LEN, 16);
+	ob_printf(o, " %8d %-5s -> ", ev.prev_pid, state);
+	ob_escaped_padded(o, ev.next_comm, CSWITCH_COMM_LEN, 16);
+	ob_printf(o, " %8d\n", ev.next_pid);
 }
 
 static int by_switches_desc(const void *a, const void *b)

@@ -94,6 +94,7 @@ static int set_name_layout(struct session *s)
 static void on_packet(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct netdev_run *r = ctx;
+	struct outbuf *o = &stdout_buf;
 	struct netdev_event ev;
 	double t;
 	const char *dir;
@@ -106,18 +107,18 @@ static void on_packet(void *ctx, int cpu, const void *data, uint32_t size)
 	t = ev.ts_ns > r->start_ns ? (double)(ev.ts_ns - r->start_ns) / 1e9 : 0.0;
 	dir = ev.dir <= NETDEV_RX ? dir_names[ev.dir] : "?";
 	if (r->s.opts.json) {
-		printf("{\"time\":%.6f,\"cpu\":%u,\"dir\":\"%s\",\"dev\":", t, ev.cpu, dir);
-		print_json_string(stdout, ev.dev, sizeof(ev.dev));
-		printf(",\"len\":%u,\"pid\":%u,\"tid\":%u,\"comm\":", ev.len, ev.pid, ev.tid);
-		print_json_string(stdout, ev.comm, sizeof(ev.comm));
-		printf("}\n");
+		ob_printf(o, "{\"time\":%.6f,\"cpu\":%u,\"dir\":\"%s\",\"dev\":", t, ev.cpu, dir);
+		ob_json_string(o, ev.dev, sizeof(ev.dev));
+		ob_printf(o, ",\"len\":%u,\"pid\":%u,\"tid\":%u,\"comm\":", ev.len, ev.pid, ev.tid);
+		ob_json_string(o, ev.comm, sizeof(ev.comm));
+		ob_str(o, "}\n");
 		return;
 	}
-	printf("%-12.6f %-3u %-3s ", t, ev.cpu, dir);
-	print_escaped_padded(stdout, ev.dev, sizeof(ev.dev), 16);
-	printf(" %-7u %-7u ", ev.len, ev.pid);
-	print_escaped(stdout, ev.comm, sizeof(ev.comm));
-	putchar('\n');
+	ob_printf(o, "%-12.6f %-3u %-3s ", t, ev.cpu, dir);
+	ob_escaped_padded(o, ev.dev, sizeof(ev.dev), 16);
+	ob_printf(o, " %-7u %-7u ", ev.len, ev.pid);
+	ob_escaped(o, ev.comm, sizeof(ev.comm));
+	ob_char(o, '\n');
 }
 
 /*

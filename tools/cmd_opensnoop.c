@@ -173,6 +173,7 @@ static int setup_optional(struct session *s, const struct optional_syscall *sc)
 static void on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct opensnoop *o = ctx;
+	struct outbuf *ob = &stdout_buf;
 	const char *path = (const char *)data + OPEN_EVENT_HDR_SIZE;
 	struct open_event ev;
 	int fd, err;
@@ -188,19 +189,36 @@ static void on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	err = ev.ret < 0 ? -ev.ret : 0;
 	o->s.events++;
 	if (o->json) {
-		printf("{\"pid\":%u,\"tid\":%u,\"uid\":%u,\"comm\":", ev.pid, ev.tid, ev.uid);
-		print_json_string(stdout, ev.comm, sizeof(ev.comm));
-		printf(",\"fd\":%d,\"err\":%d,\"flags\":%llu,\"path\":", fd, err,
-		       (unsigned long long)ev.flags);
-		print_json_string(stdout, path, ev.path_len);
-		printf("}\n");
+		ob_str(ob, "{\"pid\":");
+		ob_u64(ob, ev.pid);
+		ob_str(ob, ",\"tid\":");
+		ob_u64(ob, ev.tid);
+		ob_str(ob, ",\"uid\":");
+		ob_u64(ob, ev.uid);
+		ob_str(ob, ",\"comm\":");
+		ob_json_string(ob, ev.comm, sizeof(ev.comm));
+		ob_str(ob, ",\"fd\":");
+		ob_i64(ob, fd);
+		ob_str(ob, ",\"err\":");
+		ob_i64(ob, err);
+		ob_str(ob, ",\"flags\":");
+		ob_u64(ob, ev.flags);
+		ob_str(ob, ",\"path\":");
+		ob_json_string(ob, path, ev.path_len);
+		ob_str(ob, "}\n");
 		return;
 	}
-	printf("%-7u ", ev.pid);
-	print_escaped_padded(stdout, ev.comm, sizeof(ev.comm), 16);
-	printf(" %4d %3d ", fd, err);
-	print_escaped(stdout, path, ev.path_len);
-	putchar('\n');
+	/* "%-7u %-16s %4d %3d %s" */
+	ob_int(ob, ev.pid, -7);
+	ob_char(ob, ' ');
+	ob_escaped_padded(ob, ev.comm, sizeof(ev.comm), 16);
+	ob_char(ob, ' ');
+	ob_int(ob, fd, 4);
+	ob_char(ob, ' ');
+	ob_int(ob, err, 3);
+	ob_char(ob, ' ');
+	ob_escaped(ob, path, ev.path_len);
+	ob_char(ob, '\n');
 }
 
 int cmd_opensnoop(int argc, char **argv)

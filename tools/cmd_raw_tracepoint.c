@@ -108,6 +108,7 @@ static int explain_too_many_args(struct raw_tp_run *r, int err)
 static void on_hit(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct raw_tp_run *r = ctx;
+	struct outbuf *o = &stdout_buf;
 	struct raw_tp_event ev;
 
 	(void)cpu;
@@ -116,20 +117,21 @@ static void on_hit(void *ctx, int cpu, const void *data, uint32_t size)
 	memcpy(&ev, data, sizeof(ev));
 	r->s.events++;
 	if (r->s.opts.json) {
-		printf("{\"pid\":%u,\"tid\":%u,\"comm\":", ev.pid, ev.tid);
-		print_json_string(stdout, ev.comm, sizeof(ev.comm));
+		ob_printf(o, "{\"pid\":%u,\"tid\":%u,\"comm\":", ev.pid, ev.tid);
+		ob_json_string(o, ev.comm, sizeof(ev.comm));
 		/* Hex strings: a pointer does not fit a JSON number exactly. */
-		printf(",\"args\":[");
+		ob_str(o, ",\"args\":[");
 		for (unsigned long i = 0; i < r->nr_args; i++)
-			printf("%s\"0x%llx\"", i ? "," : "", (unsigned long long)ev.args[i]);
-		printf("]}\n");
+			ob_printf(o, "%s\"0x%llx\"", i ? "," : "", (unsigned long long)ev.args[i]);
+		ob_str(o, "]}\n");
 		return;
 	}
-	printf("%-7u ", ev.pid);
-	print_escaped_padded(stdout, ev.comm, sizeof(ev.comm), 16);
+	ob_int(o, ev.pid, -7);
+	ob_char(o, ' ');
+	ob_escaped_padded(o, ev.comm, sizeof(ev.comm), 16);
 	for (unsigned long i = 0; i < r->nr_args; i++)
-		printf(" arg%lu=0x%llx", i, (unsigned long long)ev.args[i]);
-	putchar('\n');
+		ob_printf(o, " arg%lu=0x%llx", i, (unsigned long long)ev.args[i]);
+	ob_char(o, '\n');
 }
 
 /*

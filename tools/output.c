@@ -8,20 +8,196 @@
  * time in printf's format parsing (measured: 40% of the reader's time
  * went to vfprintf, fputc and fmemopen before this).
  *
+ * While a tool reads events, stdout's blocks are written by a thread of
+ * their own (output_thread_start()): a write(2) to a file can block for
+ * tens of ms while the kernel throttles dirty pages (measured: up to
+ * 120 ms on a busy machine), and the reader must meanwhile keep emptying
+ * the rings. Up to 32 MiB wait for that thread; beyond, the reader waits.
+ *
  * Kernel-provided bytes are written safely: a file name may hold newlines
  * or terminal escape sequences, and must not be able to forge output lines
  * or drive the terminal. Human output escapes them; JSON encodes them.
  */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tool.h"
 
-#define STDOUT_BUF_SIZE (64 * 1024)
+#define BLOCK_SIZE (64 * 1024)
+#define MAX_BLOCKS 512		/* 32 MiB waiting at most */
 
-static char stdout_bytes[STDOUT_BUF_SIZE];
-struct outbuf stdout_buf = { stdout_bytes, 0, STDOUT_BUF_SIZE, NULL };
+static char stdout_bytes[BLOCK_SIZE];
+struct outbuf stdout_buf = { stdout_bytes, 0, BLOCK_SIZE, NULL };
+
+/* ---- stdout written by a thread of its own ------------------------------ */
+
+struct block {
+	struct block *next;
+	size_t len;
+	char data[BLOCK_SIZE];
+};
+
+static struct {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t work;	/* a block is queued, or it is time to stop */
+	pthread_cond_t done;	/* a block was written */
+	struct block *head, *tail;	/* queued, oldest first */
+	struct block *free;	/* written, ready for reuse */
+	struct block *cur;	/* the one stdout_buf fills */
+	size_t nblocks;
+	bool writing, stopping, running;
+} wr = { .lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER,
+	 .done = PTHREAD_COND_INITIALIZER };
+
+/* All of it, or until stdout fails (a closed pipe: SIGPIPE, as with stdio). */
+static void write_all(const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(STDOUT_FILENO, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return;
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+static void *writer(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&wr.lock);
+	for (;;) {
+		struct block *b;
+
+		while (!wr.head && !wr.stopping)
+			pthread_cond_wait(&wr.work, &wr.lock);
+		if (!wr.head)
+			break;
+		b = wr.head;
+		wr.head = b->next;
+		if (!wr.head)
+			wr.tail = NULL;
+		wr.writing = true;
+		pthread_mutex_unlock(&wr.lock);
+		write_all(b->data, b->len);
+		pthread_mutex_lock(&wr.lock);
+		wr.writing = false;
+		b->next = wr.free;
+		wr.free = b;
+		pthread_cond_broadcast(&wr.done);
+	}
+	pthread_mutex_unlock(&wr.lock);
+	return NULL;
+}
+
+/* Queue what stdout_buf holds and give it an empty block (waiting for one if need be). */
+static void hand_over(void)
+{
+	struct block *b = wr.cur;
+
+	pthread_mutex_lock(&wr.lock);
+	if (stdout_buf.len) {
+		b->len = stdout_buf.len;
+		b->next = NULL;
+		if (wr.tail)
+			wr.tail->next = b;
+		else
+			wr.head = b;
+		wr.tail = b;
+		pthread_cond_signal(&wr.work);
+		b = NULL;
+	}
+	while (!b) {
+		if (wr.free) {
+			b = wr.free;
+			wr.free = b->next;
+		} else if (wr.nblocks < MAX_BLOCKS && (b = malloc(sizeof(*b))) != NULL) {
+			wr.nblocks++;
+		} else {
+			pthread_cond_wait(&wr.done, &wr.lock);
+		}
+	}
+	pthread_mutex_unlock(&wr.lock);
+	wr.cur = b;
+	stdout_buf.buf = b->data;
+	stdout_buf.len = 0;
+	stdout_buf.cap = BLOCK_SIZE;
+}
+
+void output_thread_start(void)
+{
+	sigset_t all, old;
+
+	if (wr.running)
+		return;
+	wr.cur = malloc(sizeof(*wr.cur));
+	if (!wr.cur)
+		return;		/* stdout_buf keeps writing through stdio */
+	wr.nblocks = 1;
+	ob_flush(&stdout_buf);
+	fflush(stdout);
+	/* Signals stay with the thread that reads the events. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	wr.stopping = false;
+	wr.running = pthread_create(&wr.thread, NULL, writer, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!wr.running) {
+		free(wr.cur);
+		wr.cur = NULL;
+		wr.nblocks = 0;
+		return;
+	}
+	stdout_buf.buf = wr.cur->data;
+	stdout_buf.len = 0;
+	stdout_buf.cap = BLOCK_SIZE;
+}
+
+/* Everything handed over so far is written when this returns. */
+static void output_thread_sync(void)
+{
+	hand_over();
+	pthread_mutex_lock(&wr.lock);
+	while (wr.head || wr.writing)
+		pthread_cond_wait(&wr.done, &wr.lock);
+	pthread_mutex_unlock(&wr.lock);
+}
+
+void output_thread_stop(void)
+{
+	if (!wr.running) {
+		ob_flush(&stdout_buf);
+		return;
+	}
+	output_thread_sync();
+	pthread_mutex_lock(&wr.lock);
+	wr.stopping = true;
+	pthread_cond_signal(&wr.work);
+	pthread_mutex_unlock(&wr.lock);
+	pthread_join(wr.thread, NULL);
+	wr.running = false;
+	free(wr.cur);
+	while (wr.free) {
+		struct block *b = wr.free;
+
+		wr.free = b->next;
+		free(b);
+	}
+	wr.cur = NULL;
+	wr.nblocks = 0;
+	stdout_buf.buf = stdout_bytes;
+	stdout_buf.len = 0;
+	stdout_buf.cap = BLOCK_SIZE;
+}
 
 void ob_init(struct outbuf *o, FILE *f, char *buf, size_t cap)
 {
@@ -36,9 +212,22 @@ void ob_flush(struct outbuf *o)
 	/* stdout_buf is set up statically, before stdout is a constant. */
 	FILE *f = o->file ? o->file : stdout;
 
+	if (o == &stdout_buf && wr.running) {
+		hand_over();
+		return;
+	}
 	if (o->len)
 		fwrite(o->buf, 1, o->len, f);
 	o->len = 0;
+}
+
+void output_sync(void)
+{
+	if (wr.running)
+		output_thread_sync();
+	else
+		ob_flush(&stdout_buf);
+	fflush(stdout);
 }
 
 void ob_mem(struct outbuf *o, const void *p, size_t n)
@@ -103,6 +292,23 @@ void ob_i64(struct outbuf *o, int64_t v)
 	} else {
 		ob_u64(o, (uint64_t)v);
 	}
+}
+
+void ob_int(struct outbuf *o, int64_t v, int width)
+{
+	char buf[24], *end = buf + sizeof(buf), *p;
+	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	int n;
+
+	p = digits(end, mag, 10);
+	if (v < 0)
+		*--p = '-';
+	n = (int)(end - p);
+	if (width > n)
+		ob_pad(o, ' ', width - n);
+	ob_mem(o, p, (size_t)n);
+	if (-width > n)
+		ob_pad(o, ' ', -width - n);
 }
 
 void ob_hex(struct outbuf *o, uint64_t v)

@@ -207,14 +207,15 @@ static int poll_reader(void *ctx, int timeout_ms)
 	struct session *s = ctx;
 	int n = tpbpf_event_reader_poll(s->reader, timeout_ms);
 
-	session_flush();
+	/* Out at each batch's end, without waiting for the writer. */
+	ob_flush(&stdout_buf);
+	fflush(stdout);
 	return n < 0 ? n : 0;
 }
 
 void session_flush(void)
 {
-	ob_flush(&stdout_buf);
-	fflush(stdout);
+	output_sync();
 }
 
 void session_stop(void)
@@ -232,6 +233,8 @@ int session_run_every(struct session *s, unsigned long interval,
 {
 	unsigned long duration = s->opts.duration, elapsed = 0;
 
+	if (s->reader)
+		output_thread_start();
 	for (;;) {
 		unsigned long chunk = interval ? interval : duration;
 		int err;
@@ -247,6 +250,7 @@ int session_run_every(struct session *s, unsigned long interval,
 		session_flush();
 		if (tick && tick(ctx))
 			return EXIT_FAIL;
+		session_flush();
 	}
 }
 
@@ -330,6 +334,7 @@ int session_end(struct session *s, int rc)
 	if (s->running) {
 		if (s->reader)
 			tpbpf_event_reader_drain(s->reader);
+		output_thread_stop();
 		session_flush();
 		if (s->on_end && s->on_end(s->end_ctx))
 			rc = EXIT_FAIL;

@@ -173,6 +173,15 @@ struct outbuf {
 };
 /* stdout's: events go here; session.c flushes it after each batch. */
 extern struct outbuf stdout_buf;
+/*
+ * From start to stop, stdout_buf's blocks are written by a thread of their
+ * own, so a slow write(2) (a file under writeback) does not stall the event
+ * reader. Nothing else may write to stdout meanwhile unless output_sync()
+ * came first. output_sync(): everything so far written, stdout flushed.
+ */
+void output_thread_start(void);
+void output_thread_stop(void);
+void output_sync(void);
 
 void ob_init(struct outbuf *o, FILE *f, char *buf, size_t cap);
 void ob_flush(struct outbuf *o);
@@ -189,6 +198,8 @@ void ob_u64(struct outbuf *o, uint64_t v);
 void ob_i64(struct outbuf *o, int64_t v);
 /* Lower-case hex digits, no 0x. */
 void ob_hex(struct outbuf *o, uint64_t v);
+/* As printf's %*lld: right-aligned in WIDTH characters, left-aligned in -WIDTH. */
+void ob_int(struct outbuf *o, int64_t v, int width);
 /* V right-aligned in WIDTH characters, padded with PAD (' ' or '0'). */
 void ob_uint(struct outbuf *o, uint64_t v, int width, char pad);
 /* For what is not on the hot path. */
