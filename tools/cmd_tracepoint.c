@@ -18,6 +18,13 @@
 #include "record_decode.h"
 #include "tool.h"
 
+/*
+ * A record can be 16 KiB now that strings are whole (a 4 KiB record and
+ * three 4 KiB strings), though most are a few hundred bytes: 4x the usual
+ * ring, 1 MiB per CPU, as opensnoop has.
+ */
+#define TRACER_RING_PAGES 256
+
 struct target {
 	char category[256];
 	char name[256];
@@ -53,8 +60,9 @@ static void usage(FILE *f)
 		"  --strlen N            read at most N bytes of each user string (1-%d, default\n"
 		"                        %d); a longer one is shown cut: ...(cut), or NAME_cut in JSON\n"
 		COMMON_OPTS_HELP
+		"                       (tracepoint: default %d, as a record may take 16 KiB)\n"
 		"\nExample: tpbpf tracepoint sched sched_switch --duration 5   (-d 5)\n",
-		TP_STR_MAX, TP_STR_MAX);
+		TP_STR_MAX, TP_STR_MAX, TRACER_RING_PAGES);
 }
 
 static struct target *find_target(struct tracer *t, uint32_t id)
@@ -310,6 +318,8 @@ int cmd_tracepoint(int argc, char **argv)
 		}
 	}
 	t.json = common.json;
+	if (!common.ring_pages)
+		common.ring_pages = TRACER_RING_PAGES;
 
 	/* Positional: CATEGORY NAME, or CATEGORY:NAME / CATEGORY/NAME. */
 	if (optind == argc && nr_events == 0) {
