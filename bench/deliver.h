@@ -18,7 +18,8 @@ struct deliver_loader {
 	/*
 	 * Open and load the opensnoop object, tracing only process PID; a ring
 	 * buffer object gets PAGES per CPU in one ring, and wakes the reader
-	 * on every record (WAKEUP 1) or once 1/16 of the ring waits.
+	 * when a record goes into an empty ring (WAKEUP 1: the reader was
+	 * waiting; the kernel's own choice) or once 1/16 of the ring waits.
 	 */
 	int (*load)(const char *path, int pid, unsigned int pages, unsigned int wakeup);
 	/* Rings of PAGES pages per CPU, waking the reader every WAKEUP records. */

@@ -41,7 +41,8 @@ static int field_const(const char *event, const char *field, const char *prefix)
 	return err ? fail(name) : 0;
 }
 
-/* A ring buffer: PAGES per CPU in one ring; wake-ups as deliver.h says. */
+/* A ring buffer: PAGES per CPU in one ring; wake-ups as deliver.h says
+ * (0: the kernel's choice, which wakes on a record into an empty ring). */
 static int size_ring_buffer(unsigned int pages, unsigned int wakeup)
 {
 	struct tpbpf_map *m = tpbpf_object_find_map(obj, "events");

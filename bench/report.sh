@@ -89,10 +89,10 @@ Delivery|deliver.small.recv|8 pages, wakeup 16: events received|events/s|libbpf>
 Delivery|deliver.small.lost|8 pages, wakeup 16: lost (reader)|events|
 Delivery|deliver.small.diff|8 pages, wakeup 16: reader lost - kernel drops|events|zero
 Delivery|deliver.small.missing|8 pages, wakeup 16: opens - received - lost|events|zero
-Delivery|deliver.rb1.opens|ring buffer, 64 pages per CPU in one ring, wakeup every record: opens made|opens/s|
-Delivery|deliver.rb1.recv|ring buffer, wakeup every record: events received|events/s|
+Delivery|deliver.rb1.opens|ring buffer, 64 pages per CPU in one ring, wakeup when it was empty: opens made|opens/s|
+Delivery|deliver.rb1.recv|ring buffer, wakeup when it was empty: events received|events/s|
 Delivery|deliver.rb1.vs|ring buffer / perf buffer (64 pages, wakeup 1): events received|ratio|
-Delivery|deliver.rb1.lost|ring buffer, wakeup every record: lost (counted by the program)|events|
+Delivery|deliver.rb1.lost|ring buffer, wakeup when it was empty: lost (counted by the program)|events|
 Delivery|deliver.rb16.opens|ring buffer, 64 pages per CPU in one ring, wakeup at 1/16 full: opens made|opens/s|
 Delivery|deliver.rb16.recv|ring buffer, wakeup at 1/16 full: events received|events/s|
 Delivery|deliver.rb16.vs|ring buffer / perf buffer (64 pages, wakeup 16): events received|ratio|

@@ -41,17 +41,23 @@ struct bpf_map_def SEC("maps") events = {
 };
 
 /*
- * Wake the reader only once TPBPF_CONST(wakeup_bytes) are waiting: a
- * wake-up per event costs the traced thread more than the event itself.
- * The reader's poll timeout brings out what stays below that.
+ * Wake the reader once, when this record takes what waits in the ring past
+ * TPBPF_CONST(wakeup_bytes): a wake-up per event costs the traced thread
+ * more than the event itself, and so does one per event while the reader
+ * is still catching up. The reader reads the whole ring when it wakes, and
+ * its poll timeout brings out what stays below the mark. 0: the kernel's
+ * own choice (wake when the ring was empty: the reader was waiting).
  */
 static __always_inline void send_event(void *ctx, void *data, __u64 size)
 {
-	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u64 mark = TPBPF_CONST(wakeup_bytes), flags = 0, avail;
 
 	(void)ctx;
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= TPBPF_CONST(wakeup_bytes))
-		flags = BPF_RB_FORCE_WAKEUP;
+	if (mark) {
+		avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+		flags = avail < mark && avail + size >= mark ? BPF_RB_FORCE_WAKEUP :
+							       BPF_RB_NO_WAKEUP;
+	}
 	if (bpf_ringbuf_output(&events, data, size, flags))
 		count_drop();
 }
