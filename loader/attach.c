@@ -147,7 +147,7 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 				 prog->name, category, name, id, strerror(-pfd));
 	}
 	/* TP_EVENT_ID() without cookies: a copy that knows its event. */
-	if (prog->nr_cookie_calls) {
+	if (prog->per_event_copies) {
 		inst_fd = tpbpf_obj_load_instance(prog, id);
 		if (inst_fd < 0) {
 			tpbpf_sys_close(pfd, "perf event");

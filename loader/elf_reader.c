@@ -565,5 +565,7 @@ int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size)
 		err = read_map_defs(obj);
 	if (!err)
 		err = read_data_sections(obj);
+	if (!err)
+		err = tpbpf_obj_plan_relocations(obj);
 	return err;
 }

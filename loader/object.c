@@ -162,8 +162,7 @@ void tpbpf_object_close(struct tpbpf_object *obj)
 		free(p->target);
 		free(p->insns);
 		free(p->log);
-		free(p->cookie_calls);
-		free(p->rodata_loads);
+		tpbpf_obj_free_plan(p);
 	}
 	for (size_t i = 0; i < obj->nr_maps; i++)
 		free(obj->maps[i].name);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "tpbpf.h"
+#include "tpbpf_inspect.h"
 
 /* Prefix of the undefined symbols that name load-time constants. */
 #define TPBPF_CONST_PREFIX "tpbpf."
@@ -76,12 +77,29 @@ struct tpbpf_link {
 	int prog_fd;		/* a per-tracepoint copy of the program, else -1 */
 };
 
-/* A load of .rodata that relocation could not point at a map (before 5.2). */
-struct rodata_load {
-	size_t pos;		/* the ld_imm64 in prog->insns */
-	struct tpbpf_map *map;
-	uint64_t off;
-	const char *sym;
+/*
+ * One entry of a program's relocation plan: what loading writes into one
+ * instruction. The plan is made once, when the object is read (relocate.c),
+ * as libbpf's reloc_desc; loading applies it, and inspect and -v print it.
+ */
+struct reloc {
+	enum tpbpf_reloc_kind kind;
+	size_t insn;		/* in the laid-out program: its own code, then .text functions */
+	size_t sec_idx;		/* the section the instruction comes from */
+	size_t sec_insn;	/* its index there */
+	const char *sym;	/* symbol name; a section symbol's section; "" for a relative call */
+	int map;		/* MAP_FD, MAP_VALUE: index in obj->maps */
+	uint64_t off;		/* MAP_VALUE: offset in the map's value; CONST: the addend */
+	size_t callee;		/* CALL: where the called instruction lands */
+	const char *why;	/* INVALID: why the loader refuses it */
+};
+
+/* A .text function appended to a program, and where it lands. */
+struct text_func {
+	size_t sec_off;		/* first instruction in .text */
+	size_t cnt;
+	size_t pos;		/* first instruction in the program */
+	const char *name;
 };
 
 struct tpbpf_program {
@@ -94,13 +112,18 @@ struct tpbpf_program {
 	size_t sec_idx;
 	size_t sec_insn_off;	/* first instruction within the section */
 	size_t sec_insn_cnt;
-	struct bpf_insn *insns;	/* own copy; relocation appends sub-programs */
+	/* The relocation plan (relocate.c), made when the object is read. */
+	struct reloc *relocs;	/* in instruction order */
+	size_t nr_relocs;
+	struct text_func *funcs;	/* .text functions, in the order they land */
+	size_t nr_funcs;
+	size_t layout_cnt;	/* instructions once laid out */
+	size_t *cookie_calls;	/* bpf_get_attach_cookie() calls: TP_EVENT_ID() */
+	size_t nr_cookie_calls;
+	bool per_event_copies;	/* the calls became constants: one copy per tracepoint */
+	/* Applying the plan: the instructions as loaded (or to be loaded). */
+	struct bpf_insn *insns;
 	size_t insn_cnt;
-	size_t nr_subprogs;	/* .text functions appended by relocation */
-	size_t *cookie_calls;	/* bpf_get_attach_cookie() calls rewritten */
-	size_t nr_cookie_calls;	/*   to constants (no BPF links, before 5.15) */
-	struct rodata_load *rodata_loads;	/* to fold (no global data) */
-	size_t nr_rodata_loads;
 	int fd;
 	char *log;		/* verifier log kept from the last load */
 	bool autoattach;
@@ -138,11 +161,20 @@ int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size);
 /* Step 2 (maps.c): create every map; close them again. */
 int tpbpf_obj_create_maps(struct tpbpf_object *obj);
 void tpbpf_obj_close_maps(struct tpbpf_object *obj);
-/* Step 3 (relocate.c): relocate one program (maps must have fds). */
+/* Step 1, last part (relocate.c): the relocation plan of every program. */
+int tpbpf_obj_plan_relocations(struct tpbpf_object *obj);
+void tpbpf_obj_free_plan(struct tpbpf_program *prog);
+/*
+ * Step 3 (relocate.c): apply PROG's plan to a fresh copy of its code. Maps
+ * without an fd (not created yet, or no global data) are left for later;
+ * with DRY, constants that cannot be resolved are left 0 instead of failing.
+ */
 int tpbpf_obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
-/* The .text function holding instruction IDX of .text: its first insn and count. */
-int tpbpf_obj_text_func_bounds(const struct tpbpf_object *obj, size_t idx, size_t *off,
-			 size_t *cnt);
+int tpbpf_obj_layout_program(struct tpbpf_object *obj, struct tpbpf_program *prog, bool dry);
+/* One plan entry as inspect shows it (inspect.c), resolving constants. */
+void tpbpf_obj_reloc_info(struct tpbpf_object *obj, const struct tpbpf_program *prog,
+			  const struct reloc *r, struct tpbpf_reloc_info *info,
+			  char *target, size_t target_len, char *detail, size_t detail_len);
 /* Load-time constants (load_constants.c). */
 int tpbpf_obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value);
 /* Formats read while resolving constants, kept until the object closes. */

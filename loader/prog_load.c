@@ -121,7 +121,7 @@ static int explain_load_error(struct tpbpf_program *prog, int err)
 		if (prog->log && unknown_helper(prog->log, line, sizeof(line)))
 			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
 					 prog->name, prog->section, line);
-		if (prog->nr_subprogs && tpbpf_feature_present(TPBPF_FEAT_BPF_CALLS) == 0)
+		if (prog->nr_funcs && tpbpf_feature_present(TPBPF_FEAT_BPF_CALLS) == 0)
 			return tpbpf_err(-err, "program %s calls noinline functions, which need kernel 4.16 (bpf-to-bpf calls); make them __always_inline",
 					 prog->name);
 		if (prog->kind != TPBPF_PROG_TRACEPOINT &&

@@ -29,7 +29,7 @@ static void usage(FILE *f)
 		"sub-programs, maps, global data, every relocation and what it becomes on this\n"
 		"kernel, and the oldest kernel the object can run on, with the reasons.\n\n"
 		"  --disasm             each program's instructions after relocation, disassembled\n"
-		"                       with LLVM (llvm-mc; map fds are made up: 1000 + map index)\n"
+		"                       with LLVM (llvm-mc; map references are 0 until loaded)\n"
 		"  --json               everything as one JSON object\n"
 		"  --const NAME=VALUE   value of TPBPF_CONST(NAME), as tpbpf load --const\n");
 }
@@ -88,6 +88,7 @@ struct reloc {
 	const struct tpbpf_program *prog;
 	size_t insn, sec_insn;
 	char *section, *symbol, *target, *detail;
+	char *text;		/* the entry in words, as -v prints it */
 	enum tpbpf_reloc_kind kind;
 	uint64_t value;
 	int err;
@@ -126,14 +127,16 @@ static int on_reloc(void *ctx, const struct tpbpf_reloc_info *i)
 {
 	struct report *r = ctx;
 	struct reloc *n = realloc(r->relocs, (r->nr_relocs + 1) * sizeof(*n));
+	char text[1024];
 
 	if (!n)
 		return -ENOMEM;
 	r->relocs = n;
 	n = &r->relocs[r->nr_relocs++];
+	tpbpf_reloc_describe(i, text, sizeof(text));
 	*n = (struct reloc){ i->prog, i->insn, i->sec_insn, keep(r, i->section),
 			     keep(r, i->symbol), keep(r, i->target), keep(r, i->detail),
-			     i->kind, i->value, i->err };
+			     keep(r, text), i->kind, i->value, i->err };
 	return r->oom ? -ENOMEM : 0;
 }
 
@@ -197,6 +200,7 @@ static void report_free(struct report *r)
 		free(r->relocs[i].symbol);
 		free(r->relocs[i].target);
 		free(r->relocs[i].detail);
+		free(r->relocs[i].text);
 	}
 	for (size_t i = 0; i < r->nr_reqs; i++) {
 		free(r->reqs[i].what);
@@ -377,43 +381,42 @@ out:
 }
 
 /* What an instruction refers to, after relocation: "map counts", ... */
-static void annotate(const struct tpbpf_object *obj, const struct report *r,
+static void annotate(const struct report *r,
 		     const struct tpbpf_program *prog, const struct bpf_insn *insns,
 		     size_t i, char *buf, size_t len)
 {
 	const struct bpf_insn *in = &insns[i];
-	const struct tpbpf_map *m;
 
 	buf[0] = '\0';
-	if (in->code == LD_IMM64 && (in->src_reg == BPF_PSEUDO_MAP_FD ||
-				     in->src_reg == BPF_PSEUDO_MAP_VALUE)) {
-		int idx = in->imm - TPBPF_INSPECT_FD_BASE;
+	/* The plan says what an instruction refers to; helpers say themselves. */
+	for (size_t k = 0; k < r->nr_relocs; k++) {
+		const struct reloc *x = &r->relocs[k];
 
-		m = idx >= 0 && (size_t)idx < tpbpf_object_map_count(obj) ?
-		    tpbpf_object_map(obj, (size_t)idx) : NULL;
-		if (in->src_reg == BPF_PSEUDO_MAP_FD)
-			snprintf(buf, len, "map %s", m ? tpbpf_map_name(m) : "?");
-		else
-			snprintf(buf, len, "map %s value + %d", m ? tpbpf_map_name(m) : "?",
-				 in[1].imm);
+		if (x->prog != prog || x->insn != i)
+			continue;
+		switch (x->kind) {
+		case TPBPF_RELOC_MAP_FD:
+			snprintf(buf, len, "map %s", x->target);
+			break;
+		case TPBPF_RELOC_MAP_VALUE:
+			snprintf(buf, len, "map %s value + %llu", x->target,
+				 (unsigned long long)x->value);
+			break;
+		case TPBPF_RELOC_CONST:
+			snprintf(buf, len, "%s", x->target);
+			break;
+		case TPBPF_RELOC_CALL:
+			snprintf(buf, len, "bpf-to-bpf call of %s", x->target);
+			break;
+		default:
+			snprintf(buf, len, "refused: %s", x->detail);
+		}
 		return;
 	}
 	if (in->code == CALL && in->src_reg == 0) {
 		const char *h = tpbpf_helper_name((uint32_t)in->imm);
 
 		snprintf(buf, len, "bpf_%s", h ? h : "?");
-		return;
-	}
-	for (size_t k = 0; k < r->nr_relocs; k++) {
-		const struct reloc *x = &r->relocs[k];
-
-		if (x->prog != prog || x->insn != i)
-			continue;
-		if (x->kind == TPBPF_RELOC_CONST)
-			snprintf(buf, len, "%s", x->target);
-		else if (x->kind == TPBPF_RELOC_CALL)
-			snprintf(buf, len, "bpf-to-bpf call of %s", x->target);
-		return;
 	}
 }
 
@@ -439,18 +442,26 @@ static void disasm_free(struct disasm *d)
 	free(d->note);
 }
 
-static void disasm_program(struct tpbpf_object *obj, const struct report *r,
-			   struct tpbpf_program *prog, struct disasm *d)
+static void disasm_program(const struct report *r, struct tpbpf_program *prog,
+			   struct disasm *d)
 {
 	char note[256];
 	int err;
 
 	memset(d, 0, sizeof(*d));
-	err = tpbpf_program_relocate_preview(prog);
-	d->relocated = !err;
+	err = tpbpf_program_layout(prog);
 	if (err)
-		snprintf(d->why_buf, sizeof(d->why_buf), "not relocated (%s): instructions as in the object",
+		snprintf(d->why_buf, sizeof(d->why_buf), "not laid out (%s): instructions as in the object",
 			 tpbpf_error_detail());
+	/* Constants the plan could not resolve here are left 0: say so. */
+	for (size_t k = 0; !err && k < r->nr_relocs; k++) {
+		if (r->relocs[k].prog != prog || !r->relocs[k].err)
+			continue;
+		err = r->relocs[k].err;
+		snprintf(d->why_buf, sizeof(d->why_buf), "not fully relocated: %s at insn %zu is unresolved (shown as 0); see the relocations",
+			 r->relocs[k].target, r->relocs[k].insn);
+	}
+	d->relocated = !err;
 	d->insns = tpbpf_program_insns(prog, &d->cnt);
 	d->text = calloc(d->cnt + 1, sizeof(*d->text));
 	d->note = calloc(d->cnt + 1, sizeof(*d->note));
@@ -461,7 +472,7 @@ static void disasm_program(struct tpbpf_object *obj, const struct report *r,
 	if (llvm_disasm(d->insns, d->cnt, d->text, &d->why) == 0 && err)
 		d->why = d->why_buf;
 	for (size_t i = 0; i < d->cnt; i++) {
-		annotate(obj, r, prog, d->insns, i, note, sizeof(note));
+		annotate(r, prog, d->insns, i, note, sizeof(note));
 		d->note[i] = strdup(note);
 	}
 }
@@ -535,31 +546,8 @@ static void print_text(struct tpbpf_object *obj, const char *path, struct report
 	for (size_t i = 0; i < r->nr_relocs; i++) {
 		const struct reloc *x = &r->relocs[i];
 
-		printf("  %s insn %zu (%s %zu): %s %s -> ", tpbpf_program_name(x->prog), x->insn,
-		       x->section, x->sec_insn, reloc_kind_name(x->kind, false),
-		       x->symbol[0] ? x->symbol : "(relative call)");
-		switch (x->kind) {
-		case TPBPF_RELOC_MAP_FD:
-			printf("fd of map %s\n", x->target);
-			break;
-		case TPBPF_RELOC_MAP_VALUE:
-			printf("map %s, value offset %llu\n", x->target,
-			       (unsigned long long)x->value);
-			break;
-		case TPBPF_RELOC_CALL:
-			printf(".text function %s at insn %llu\n", x->target,
-			       (unsigned long long)x->value);
-			break;
-		case TPBPF_RELOC_CONST:
-			if (x->err)
-				printf("%s: unresolved: %s\n", x->target, x->detail);
-			else
-				printf("%s = %llu\n", x->target, (unsigned long long)x->value);
-			break;
-		case TPBPF_RELOC_INVALID:
-			printf("refused: %s\n", x->detail);
-			break;
-		}
+		printf("  %s insn %zu (%s %zu): %s\n", tpbpf_program_name(x->prog), x->insn,
+		       x->section, x->sec_insn, x->text);
 	}
 
 	version_text((unsigned int)r->min_version, v, sizeof(v));
@@ -584,9 +572,9 @@ static void print_text(struct tpbpf_object *obj, const char *path, struct report
 		struct tpbpf_program *prog = tpbpf_object_program(obj, p);
 		struct disasm d;
 
-		disasm_program(obj, r, prog, &d);
+		disasm_program(r, prog, &d);
 		printf("\ndisassembly of %s (%s):\n", tpbpf_program_name(prog),
-		       d.relocated ? "after relocation; map fds made up, 1000 + map index" :
+		       d.relocated ? "after relocation; map references are 0 until the object is loaded" :
 		       "not relocated");
 		if (d.why)
 			printf("  (%s)\n", d.why);
@@ -649,7 +637,7 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 			struct disasm d;
 			bool first = true;
 
-			disasm_program(obj, r, prog, &d);
+			disasm_program(r, prog, &d);
 			printf(",\"relocated\":%s,\"disasm_note\":", d.relocated ? "true" : "false");
 			if (d.why)
 				js(d.why);

@@ -233,7 +233,7 @@ static void check_subprog_globals(bool debug)
 	fake_map_fds(obj);
 	assert_int_equal(tpbpf_obj_relocate_program(obj, p), 0);
 	insn = tpbpf_program_insns(p, &n);
-	assert_int_equal(p->nr_subprogs, 2);	/* count_call and bump */
+	assert_int_equal(p->nr_funcs, 2);	/* count_call and bump */
 	assert_true(n > p->sec_insn_cnt);
 	for (size_t i = 0; i < n; i++) {
 		if (insn[i].code == CALL && insn[i].src_reg == BPF_PSEUDO_CALL) {
