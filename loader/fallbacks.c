@@ -172,6 +172,9 @@ static int fold_one(struct tpbpf_object *obj, struct tpbpf_program *prog,
 				goto done;
 			continue;
 		}
+		/* The program ends without using it again: the address is dead. */
+		if (insn->code == (BPF_JMP | BPF_EXIT) && reg != BPF_REG_0)
+			goto done;
 		if (reads_reg(insn, reg) || BPF_CLASS(insn->code) == BPF_JMP ||
 		    BPF_CLASS(insn->code) == BPF_JMP32)
 			break;
