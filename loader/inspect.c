@@ -606,6 +606,8 @@ static void program_requirements(struct req_state *st, struct tpbpf_object *obj,
 		     "program %s (section %s): BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE",
 		     prog->name, prog->section);
 		break;
+	case TPBPF_PROG_OTHER:
+		return;	/* not loaded: it needs nothing */
 	}
 	scan_insns(st, prog, sec_insns(obj, prog->sec_idx) + prog->sec_insn_off,
 		   prog->sec_insn_cnt, seen, ARRAY_SIZE(seen), &ext);

@@ -94,6 +94,21 @@ static int create_map(struct tpbpf_object *obj, struct tpbpf_map *m)
 	char name[16];
 	int fd;
 
+	/* A map of maps is created with a map like its elements. */
+	if (m->inner >= 0) {
+		struct tpbpf_map *inner = &obj->maps[m->inner];
+
+		if (inner->fd < 0 && inner->inner == -1) {
+			int err = create_map(obj, inner);
+
+			if (err)
+				return tpbpf_err_prefix(-err, "map-in-map %s: ", m->name);
+		}
+		if (inner->fd < 0)
+			return tpbpf_err(EINVAL, "map-in-map %s: its inner map %s is a map of maps too",
+					 m->name, inner->name);
+		a.inner_map_fd = inner->fd;
+	}
 	a.type = m->type;
 	a.key_size = m->key_size;
 	a.value_size = m->value_size;
@@ -172,6 +187,8 @@ int tpbpf_obj_create_maps(struct tpbpf_object *obj)
 		struct tpbpf_map *m = &obj->maps[i];
 		int err;
 
+		if (m->fd >= 0)
+			continue;	/* an inner map, created with its outer one */
 		/* Without global data (before 5.2) relocation folds .rodata loads. */
 		if (m->origin != MAP_FROM_DEF &&
 		    tpbpf_feature_present(TPBPF_FEAT_GLOBAL_DATA) == 0) {

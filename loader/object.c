@@ -4,6 +4,8 @@
  * close (step 7), each calling the file that does the step.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -99,18 +101,53 @@ static void unload(struct tpbpf_object *obj)
 	obj->loaded = false;
 }
 
+int tpbpf_obj_warn(struct tpbpf_object *obj, const char *fmt, ...)
+{
+	char line[512], **w;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	w = realloc(obj->warnings, (obj->nr_warnings + 1) * sizeof(*w));
+	if (!w)
+		return tpbpf_err(ENOMEM, "out of memory");
+	obj->warnings = w;
+	w[obj->nr_warnings] = tpbpf_strdup(line);
+	if (!w[obj->nr_warnings])
+		return -ENOMEM;
+	obj->nr_warnings++;
+	tpbpf_log("warning: %s", line);
+	return 0;
+}
+
+/* A program the object loads: asked for, and of a kind tpbpf loads. */
+static bool to_load(const struct tpbpf_program *p)
+{
+	return p->autoload && p->kind != TPBPF_PROG_OTHER;
+}
+
 int tpbpf_object_load(struct tpbpf_object *obj)
 {
+	size_t n = 0;
 	int err;
 
 	if (obj->loaded)
 		return tpbpf_err(EBUSY, "%s is already loaded", obj->name);
+	for (size_t i = 0; i < obj->nr_progs; i++)
+		n += to_load(&obj->progs[i]);
+	if (!n)
+		return tpbpf_err(ENOENT, "%s: no program to load: %s", obj->name,
+				 obj->nr_progs && obj->progs[0].skip_reason ?
+				 obj->progs[0].skip_reason : "none is selected");
 	err = tpbpf_obj_create_maps(obj);
 	if (err)
 		return err;
 	for (size_t i = 0; i < obj->nr_progs; i++) {
 		struct tpbpf_program *p = &obj->progs[i];
 
+		if (!to_load(p))
+			continue;
 		err = tpbpf_obj_relocate_program(obj, p);
 		if (!err)
 			err = tpbpf_obj_apply_fallbacks(obj, p);
@@ -131,7 +168,7 @@ int tpbpf_object_attach(struct tpbpf_object *obj)
 		struct tpbpf_program *p = &obj->progs[i];
 		int err;
 
-		if (!p->autoattach)
+		if (!p->autoattach || p->fd < 0)
 			continue;
 		err = tpbpf_program_attach(p, NULL, NULL);
 		if (err) {
@@ -166,6 +203,9 @@ void tpbpf_object_close(struct tpbpf_object *obj)
 	}
 	for (size_t i = 0; i < obj->nr_maps; i++)
 		free(obj->maps[i].name);
+	for (size_t i = 0; i < obj->nr_warnings; i++)
+		free(obj->warnings[i]);
+	free(obj->warnings);
 	for (size_t i = 0; i < obj->nr_secs; i++) {
 		free(obj->secs[i].name);
 		free(obj->secs[i].data);
@@ -189,6 +229,12 @@ void tpbpf_object_close(struct tpbpf_object *obj)
 
 const char *tpbpf_object_name(const struct tpbpf_object *obj) { return obj->name; }
 const char *tpbpf_object_license(const struct tpbpf_object *obj) { return obj->license; }
+size_t tpbpf_object_warning_count(const struct tpbpf_object *obj) { return obj->nr_warnings; }
+
+const char *tpbpf_object_warning(const struct tpbpf_object *obj, size_t i)
+{
+	return i < obj->nr_warnings ? obj->warnings[i] : NULL;
+}
 size_t tpbpf_object_program_count(const struct tpbpf_object *obj) { return obj->nr_progs; }
 size_t tpbpf_object_map_count(const struct tpbpf_object *obj) { return obj->nr_maps; }
 
@@ -240,4 +286,40 @@ const char *tpbpf_program_verifier_log(const struct tpbpf_program *prog)
 void tpbpf_program_set_autoattach(struct tpbpf_program *prog, bool on)
 {
 	prog->autoattach = on;
+}
+
+void tpbpf_program_set_autoload(struct tpbpf_program *prog, bool on) { prog->autoload = on; }
+bool tpbpf_program_autoload(const struct tpbpf_program *prog) { return prog->autoload; }
+const char *tpbpf_program_skip_reason(const struct tpbpf_program *prog) { return prog->skip_reason; }
+
+int tpbpf_program_set_kind(struct tpbpf_program *prog, enum tpbpf_prog_kind kind)
+{
+	enum tpbpf_prog_kind named;
+	const char *target, *why;
+	uint32_t type;
+
+	if (prog->obj->loaded)
+		return tpbpf_err(EBUSY, "program %s: object %s is loaded already", prog->name,
+				 prog->obj->name);
+	/* Only a section that names no type may become a tracepoint program. */
+	if (tpbpf_prog_kind_from_section(prog->section, &named, &type, &target, &why) &&
+	    named != kind)
+		return tpbpf_err(EINVAL, "program %s: section %s makes it %s",
+				 prog->name, prog->section, why ? why : "another kind of tracepoint program");
+	switch (kind) {
+	case TPBPF_PROG_TRACEPOINT:
+		prog->bpf_type = BPF_PROG_TYPE_TRACEPOINT;
+		break;
+	case TPBPF_PROG_RAW_TRACEPOINT:
+		prog->bpf_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+		break;
+	case TPBPF_PROG_RAW_TRACEPOINT_WRITABLE:
+		prog->bpf_type = BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE;
+		break;
+	default:
+		return tpbpf_err(EINVAL, "program %s: not a kind tpbpf loads", prog->name);
+	}
+	prog->kind = kind;
+	prog->skip_reason = NULL;
+	return 0;
 }

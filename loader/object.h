@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "internal.h"
 #include "tpbpf.h"
 #include "tpbpf_inspect.h"
 
@@ -60,8 +61,9 @@ struct tpbpf_map {
 	char *name;
 	enum map_origin origin;
 	uint32_t type, key_size, value_size, max_entries, flags, numa_node;
-	size_t sec_idx;		/* "maps" or the data section */
-	uint64_t sec_off;	/* offset of its definition in "maps" */
+	size_t sec_idx;		/* its maps section, or the data section */
+	uint64_t sec_off;	/* offset of its definition in the maps section */
+	int inner;		/* map-in-map: index of the inner map's definition, else -1 */
 	int fd;
 };
 
@@ -127,6 +129,8 @@ struct tpbpf_program {
 	int fd;
 	char *log;		/* verifier log kept from the last load */
 	bool autoattach;
+	bool autoload;
+	const char *skip_reason;	/* TPBPF_PROG_OTHER: why it is not loaded */
 	struct tpbpf_link **links;
 	size_t nr_links;
 };
@@ -139,12 +143,13 @@ struct const_value {
 struct tpbpf_object {
 	char *name;
 	char license[128];
+	char **warnings;		/* tpbpf_obj_warn() */
+	size_t nr_warnings;
 	struct obj_section *secs;	/* indexed by ELF section index */
 	size_t nr_secs;
 	struct obj_symbol *syms;	/* indexed by ELF symbol index */
 	size_t nr_syms;
 	size_t text_idx;		/* .text section index, 0 if none */
-	size_t maps_idx;		/* "maps" section index, 0 if none */
 	struct tpbpf_program *progs;
 	size_t nr_progs;
 	struct tpbpf_map *maps;
@@ -177,6 +182,9 @@ void tpbpf_obj_reloc_info(struct tpbpf_object *obj, const struct tpbpf_program *
 			  char *target, size_t target_len, char *detail, size_t detail_len);
 /* Load-time constants (load_constants.c). */
 int tpbpf_obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t *value);
+/* The tracefs format of CAT/NAME, read once per object (load_constants.c). */
+int tpbpf_obj_format(struct tpbpf_object *obj, const char *cat, const char *name,
+		     const struct tpbpf_format **out);
 /* Formats read while resolving constants, kept until the object closes. */
 void tpbpf_obj_const_cache_free(struct tpbpf_object *obj);
 /* Fallbacks for older kernels (fallbacks.c), applied after relocation. */
@@ -188,8 +196,14 @@ int tpbpf_obj_load_instance(struct tpbpf_program *prog, int event_id);
 /* Step 5 (attach.c): detach every link of a program. */
 void tpbpf_obj_detach_program(struct tpbpf_program *prog);
 
-/* Section name -> program kind; false if it is not a program section. */
+/*
+ * Section name -> program kind, its BPF type, its target ("CAT/NAME", "NAME"
+ * or ""), and for TPBPF_PROG_OTHER why tpbpf does not load it; false for a
+ * name libbpf gives no meaning to (kind TPBPF_PROG_OTHER too).
+ */
 bool tpbpf_prog_kind_from_section(const char *sec, enum tpbpf_prog_kind *kind,
-			    uint32_t *bpf_type, const char **target);
+				  uint32_t *bpf_type, const char **target, const char **why);
+/* Record a warning about OBJ (tpbpf_object_warning); -ENOMEM or 0. */
+int tpbpf_obj_warn(struct tpbpf_object *obj, const char *fmt, ...) TPBPF_PRINTF(2, 3);
 
 #endif

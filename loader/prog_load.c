@@ -118,6 +118,12 @@ static int explain_load_error(struct tpbpf_program *prog, int err)
 				 prog->name);
 	case EACCES:
 	case EINVAL:
+		if (prog->log && (strstr(prog->log, "GPL-restricted") || strstr(prog->log, "GPL-compatible")))
+			return tpbpf_err(-err, "program %s (section %s) calls a helper the kernel reserves for GPL-compatible programs, and the object's license is %s%s%s: add char LICENSE[] SEC(\"license\") = \"GPL\"; (the verifier: %s)",
+					 prog->name, prog->section, prog->obj->license[0] ? "\"" : "",
+					 prog->obj->license[0] ? prog->obj->license : "missing",
+					 prog->obj->license[0] ? "\"" : "",
+					 log_reason(prog->log, line, sizeof(line)));
 		if (prog->log && unknown_helper(prog->log, line, sizeof(line)))
 			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
 					 prog->name, prog->section, line);

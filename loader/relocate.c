@@ -206,9 +206,9 @@ static int plan_ld_imm64(struct planner *pl, size_t sec_idx, size_t i, size_t at
 		r->off = addend;
 		return 0;
 	}
-	if (obj->maps_idx && sym->shndx == obj->maps_idx) {
+	if (sym->shndx < obj->nr_secs && obj->secs[sym->shndx].role == SEC_MAPS) {
 		for (size_t m = 0; m < obj->nr_maps; m++) {
-			if (obj->maps[m].origin != MAP_FROM_DEF ||
+			if (obj->maps[m].origin != MAP_FROM_DEF || obj->maps[m].sec_idx != sym->shndx ||
 			    obj->maps[m].sec_off != sym->value + (uint32_t)insn->imm)
 				continue;
 			r = add_reloc(pl, TPBPF_RELOC_MAP_FD, sec_idx, i, at, name);
@@ -218,7 +218,7 @@ static int plan_ld_imm64(struct planner *pl, size_t sec_idx, size_t i, size_t at
 			return 0;
 		}
 		return invalid(pl, sec_idx, i, at, name,
-			       "refers into section maps but to no map definition");
+			       "refers into a maps section but to no map definition");
 	}
 	if (sym->shndx < obj->nr_secs && obj->secs[sym->shndx].role == SEC_DATA &&
 	    obj->secs[sym->shndx].map_idx >= 0) {

@@ -84,6 +84,7 @@ int tpbpf_sys_map_create(const struct tpbpf_map_create_args *a)
 {
 	union bpf_attr attr;
 	unsigned int size = offsetofend(union bpf_attr, map_flags);
+	char inner[32] = "";
 	int ret;
 
 	memset(&attr, 0, sizeof(attr));
@@ -92,6 +93,10 @@ int tpbpf_sys_map_create(const struct tpbpf_map_create_args *a)
 	attr.value_size = a->value_size;
 	attr.max_entries = a->max_entries;
 	attr.map_flags = a->flags;
+	if (a->inner_map_fd > 0) {
+		attr.inner_map_fd = (uint32_t)a->inner_map_fd;
+		size = offsetofend(union bpf_attr, inner_map_fd);
+	}
 	if (a->flags & BPF_F_NUMA_NODE) {
 		attr.numa_node = a->numa_node;
 		size = offsetofend(union bpf_attr, numa_node);
@@ -100,8 +105,10 @@ int tpbpf_sys_map_create(const struct tpbpf_map_create_args *a)
 		strncpy(attr.map_name, a->name, sizeof(attr.map_name) - 1);
 		size = offsetofend(union bpf_attr, map_name);
 	}
-	tpbpf_log("bpf(BPF_MAP_CREATE, type=%u key_size=%u value_size=%u max_entries=%u flags=0x%x name=\"%s\")",
-		  a->type, a->key_size, a->value_size, a->max_entries, a->flags,
+	if (a->inner_map_fd > 0)
+		snprintf(inner, sizeof(inner), " inner_map_fd=%d", a->inner_map_fd);
+	tpbpf_log("bpf(BPF_MAP_CREATE, type=%u key_size=%u value_size=%u max_entries=%u flags=0x%x%s name=\"%s\")",
+		  a->type, a->key_size, a->value_size, a->max_entries, a->flags, inner,
 		  a->name ? a->name : "");
 	ret = sys_bpf(BPF_MAP_CREATE, &attr, size);
 	log_result("map fd", ret);

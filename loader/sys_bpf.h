@@ -29,6 +29,7 @@
 
 struct tpbpf_map_create_args {
 	uint32_t type, key_size, value_size, max_entries, flags, numa_node;
+	int inner_map_fd;	/* map-in-map: a map like its elements; else 0 */
 	const char *name;	/* NULL or "": no name */
 };
 int tpbpf_sys_map_create(const struct tpbpf_map_create_args *a);

@@ -41,6 +41,8 @@ static const char *kind_name(enum tpbpf_prog_kind k)
 		return "tracepoint";
 	case TPBPF_PROG_RAW_TRACEPOINT:
 		return "raw tracepoint";
+	case TPBPF_PROG_OTHER:
+		return "not loaded";
 	case TPBPF_PROG_RAW_TRACEPOINT_WRITABLE:
 		return "writable raw tracepoint";
 	}
@@ -484,7 +486,10 @@ static void print_text(struct tpbpf_object *obj, const char *path, struct report
 {
 	char v[32], tb[32];
 
-	printf("object %s (license %s)\n", path, tpbpf_object_license(obj));
+	printf("object %s (license %s)\n", path, tpbpf_object_license(obj)[0] ?
+	       tpbpf_object_license(obj) : "none: GPL-only helpers are refused");
+	for (size_t i = 0; i < tpbpf_object_warning_count(obj); i++)
+		printf("warning: %s\n", tpbpf_object_warning(obj, i));
 	printf("\nprograms:\n");
 	for (size_t p = 0; p < tpbpf_object_program_count(obj); p++) {
 		struct tpbpf_program *prog = tpbpf_object_program(obj, p);
@@ -494,10 +499,14 @@ static void print_text(struct tpbpf_object *obj, const char *path, struct report
 
 		tpbpf_program_insns(prog, &own);
 		total = tpbpf_program_describe_subprogs(prog, on_subprog, &s);
-		printf("  %s\n    section %s, %s, attach target %s\n", tpbpf_program_name(prog),
-		       tpbpf_program_section(prog), kind_name(tpbpf_program_kind(prog)),
-		       tpbpf_program_target(prog)[0] ? tpbpf_program_target(prog) :
-		       "none in the section (give --attach PROG=CAT/NAME)");
+		if (tpbpf_program_skip_reason(prog))
+			printf("  %s\n    section %s, not loaded: %s\n", tpbpf_program_name(prog),
+			       tpbpf_program_section(prog), tpbpf_program_skip_reason(prog));
+		else
+			printf("  %s\n    section %s, %s, attach target %s\n", tpbpf_program_name(prog),
+			       tpbpf_program_section(prog), kind_name(tpbpf_program_kind(prog)),
+			       tpbpf_program_target(prog)[0] ? tpbpf_program_target(prog) :
+			       "none in the section (give --attach PROG=CAT/NAME)");
 		if (total >= 0)
 			printf("    %d instructions: %zu of its own, %d from .text\n", total, own,
 			       total - (int)own);
@@ -625,6 +634,11 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 		js(kind_name(tpbpf_program_kind(prog)));
 		printf(",\"target\":");
 		js(tpbpf_program_target(prog));
+		printf(",\"not_loaded\":");
+		if (tpbpf_program_skip_reason(prog))
+			js(tpbpf_program_skip_reason(prog));
+		else
+			printf("null");
 		printf(",\"own_insns\":%zu,\"insns\":%d,\"subprograms\":[", own, total);
 		for (size_t i = 0; i < s.n; i++) {
 			printf("%s{\"name\":", i ? "," : "");

@@ -28,12 +28,16 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tpbpf load OBJECT.o [-d SECS] [--attach PROG=CATEGORY/NAME]... [--dump-maps]\n"
-		"                  [--const NAME=VALUE]... [--verifier-log] [--no-events]\n\n"
+		"                  [--program NAME]... [--const NAME=VALUE]... [--verifier-log] [--no-events]\n\n"
 		"Load a BPF object and attach each program to the tracepoint its section names\n"
-		"(tracepoint/CAT/NAME, raw_tracepoint/NAME, ...), then run until Ctrl-C.\n\n"
+		"(tracepoint/CAT/NAME, tp/CAT/NAME, raw_tracepoint/NAME, raw_tp/NAME, ...), then run\n"
+		"until Ctrl-C. Programs of other kinds in the object (kprobe, xdp, tp_btf, ...) are not\n"
+		"loaded; each is named in a warning.\n\n"
 		COMMON_OPTS_HELP
 		"  --attach PROG=TARGET    attach program PROG to TARGET instead (CAT/NAME, or NAME for\n"
-		"                          raw tracepoints); repeat to attach one program to several\n"
+		"                          raw tracepoints); repeat to attach one program to several;\n"
+		"                          a program whose section names no type is loaded as one\n"
+		"  --program NAME          load only this program (repeat for more)\n"
 		"  --dump-maps             print every map's entries when done\n"
 		"  --const NAME=VALUE      value of the load-time constant TPBPF_CONST(NAME)\n"
 		"  --verifier-log          print the verifier's log of every program\n"
@@ -46,6 +50,8 @@ static void usage(FILE *f)
 struct load_run {
 	struct session s;
 	bool dump;
+	const char **only;	/* --program NAME..., NULL-terminated */
+	size_t nr_only;
 };
 
 /* A record of the perf event array "events": its bytes, as tpbpf cannot know its type. */
@@ -81,6 +87,56 @@ static int final_report(void *ctx)
 	return 0;
 }
 
+static bool named(const struct load_run *l, const char *prog)
+{
+	for (size_t i = 0; i < l->nr_only; i++)
+		if (strcmp(l->only[i], prog) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Which programs load: those --program names (each must be loadable), or
+ * all that tpbpf can load; every other one is named in a warning. A
+ * program whose section names no type becomes what --attach makes it.
+ */
+static int choose_programs(struct load_run *l, const struct attach_req *reqs, size_t nreqs)
+{
+	struct tpbpf_object *obj = l->s.obj;
+
+	for (size_t i = 0; i < l->nr_only; i++)
+		if (!tpbpf_object_find_program(obj, l->only[i]))
+			return tool_error("load: --program %s: no program of that name in %s",
+					  l->only[i], tpbpf_object_name(obj));
+	for (size_t i = 0; i < nreqs; i++) {
+		struct tpbpf_program *p = tpbpf_object_find_program(obj, reqs[i].prog);
+		int err;
+
+		if (!p || tpbpf_program_kind(p) != TPBPF_PROG_OTHER)
+			continue;
+		err = tpbpf_program_set_kind(p, strpbrk(reqs[i].target, ":/") ?
+					     TPBPF_PROG_TRACEPOINT : TPBPF_PROG_RAW_TRACEPOINT);
+		if (err)
+			return tool_lib_error(err, "load: --attach %s=%s", reqs[i].prog, reqs[i].target);
+	}
+	for (size_t i = 0; i < tpbpf_object_program_count(obj); i++) {
+		struct tpbpf_program *p = tpbpf_object_program(obj, i);
+		const char *why = tpbpf_program_skip_reason(p);
+
+		if (l->nr_only && !named(l, tpbpf_program_name(p))) {
+			tpbpf_program_set_autoload(p, false);
+			continue;
+		}
+		if (why && l->nr_only)
+			return tool_error("load: --program %s (section %s): %s", tpbpf_program_name(p),
+					  tpbpf_program_section(p), why);
+		if (why)
+			fprintf(stderr, "tpbpf: warning: program %s (section %s) not loaded: %s\n",
+				tpbpf_program_name(p), tpbpf_program_section(p), why);
+	}
+	return 0;
+}
+
 /* --attach PROG=TARGET requests first; then every other program its section names. */
 static int attach_all(struct session *s, struct attach_req *reqs, size_t n)
 {
@@ -110,11 +166,13 @@ int cmd_load(int argc, char **argv)
 		{ "const", required_argument, NULL, 'C' },
 		{ "verifier-log", no_argument, NULL, 'V' },
 		{ "no-events", no_argument, NULL, 'E' },
+		{ "program", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct attach_req *reqs = calloc((size_t)argc, sizeof(*reqs));
 	const char **consts = calloc((size_t)argc, sizeof(*consts));
+	const char **only = calloc((size_t)argc, sizeof(*only));
 	struct common_opts common = { 0 };
 	bool vlog = false, events = true;
 	struct load_run l = { 0 };
@@ -123,7 +181,7 @@ int cmd_load(int argc, char **argv)
 	struct tpbpf_map *m;
 	int c, r, err, rc = EXIT_FAIL;
 
-	if (!reqs || !consts) {
+	if (!reqs || !consts || !only) {
 		rc = tool_error("out of memory");
 		goto out;
 	}
@@ -160,6 +218,9 @@ int cmd_load(int argc, char **argv)
 		case 'E':
 			events = false;
 			break;
+		case 'P':
+			only[l.nr_only++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			rc = EXIT_OK;
@@ -180,7 +241,11 @@ int cmd_load(int argc, char **argv)
 		rc = tool_lib_error(err, "load %s", argv[optind]);
 		goto out;
 	}
-	if (session_open_object(&l.s, "load", obj, &common)) {
+	for (size_t i = 0; i < tpbpf_object_warning_count(obj); i++)
+		fprintf(stderr, "tpbpf: warning: %s: %s\n", tpbpf_object_name(obj),
+			tpbpf_object_warning(obj, i));
+	l.only = only;
+	if (session_open_object(&l.s, "load", obj, &common) || choose_programs(&l, reqs, nreqs)) {
 		rc = session_end(&l.s, EXIT_FAIL);
 		goto out;
 	}
@@ -213,5 +278,6 @@ int cmd_load(int argc, char **argv)
 out:
 	free(reqs);
 	free(consts);
+	free(only);
 	return rc;
 }
