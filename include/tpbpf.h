@@ -176,6 +176,19 @@ int tpbpf_object_open_mem(const void *data, size_t size, const char *name,
 /* Value of the load-time constant TPBPF_CONST(NAME) in the programs. */
 int tpbpf_object_set_const(struct tpbpf_object *obj, const char *name,
 			   uint64_t value);
+/*
+ * A global variable of the object, in .rodata, .data or .bss (the const
+ * volatile settings a libbpf skeleton writes as rodata->name before load):
+ * its size and its section. -ENOENT when the object has none of that name.
+ */
+int tpbpf_object_global(const struct tpbpf_object *obj, const char *name,
+			size_t *size, const char **section);
+/*
+ * Its initial value, before the object is loaded: SIZE bytes, its size.
+ * On kernels without global data, reads of .rodata are folded with it.
+ */
+int tpbpf_object_set_global(struct tpbpf_object *obj, const char *name,
+			    const void *value, size_t size);
 /* Keep every verifier log, not only those of rejected programs. */
 void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep);
 

@@ -160,8 +160,8 @@ static int fill_data_map(struct tpbpf_object *obj, struct tpbpf_map *m)
 	uint32_t zero = 0;
 	int err;
 
-	if (m->origin == MAP_FROM_BSS || !s->data)
-		return 0;	/* a new array map is already zeroed */
+	if (!s->data)
+		return 0;	/* .bss not set before load: a new array map is zeroed */
 	tpbpf_log("bpf(BPF_MAP_UPDATE_ELEM, map %s, key 0, %zu bytes of %s)",
 		  m->name, s->size, s->name);
 	err = tpbpf_sys_map_update(m->fd, &zero, s->data, BPF_ANY);

@@ -4,6 +4,7 @@
  * close (step 7), each calling the file that does the step.
  */
 #include <errno.h>
+#include <gelf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,60 @@ int tpbpf_object_set_const(struct tpbpf_object *obj, const char *name,
 	if (!c[obj->nr_consts].name)
 		return -ENOMEM;
 	c[obj->nr_consts++].value = value;
+	return 0;
+}
+
+/* The symbol of global variable NAME in a global data section; NULL if none. */
+static const struct obj_symbol *global_symbol(const struct tpbpf_object *obj, const char *name)
+{
+	for (size_t i = 0; i < obj->nr_syms; i++) {
+		const struct obj_symbol *s = &obj->syms[i];
+
+		if (s->type == STT_OBJECT && s->shndx < obj->nr_secs &&
+		    obj->secs[s->shndx].role == SEC_DATA && strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+int tpbpf_object_global(const struct tpbpf_object *obj, const char *name,
+			size_t *size, const char **section)
+{
+	const struct obj_symbol *s = global_symbol(obj, name);
+
+	if (!s)
+		return tpbpf_err(ENOENT, "%s has no global variable %s (in .rodata, .data or .bss)",
+				 obj->name, name);
+	if (size)
+		*size = s->size;
+	if (section)
+		*section = obj->secs[s->shndx].name;
+	return 0;
+}
+
+int tpbpf_object_set_global(struct tpbpf_object *obj, const char *name,
+			    const void *value, size_t size)
+{
+	const struct obj_symbol *s = global_symbol(obj, name);
+	struct obj_section *sec;
+
+	if (!s)
+		return tpbpf_object_global(obj, name, NULL, NULL);
+	sec = &obj->secs[s->shndx];
+	if (obj->loaded)
+		return tpbpf_err(EBUSY, "%s: variable %s: the object is loaded; set it before", obj->name, name);
+	if (size != s->size)
+		return tpbpf_err(EINVAL, "%s: variable %s is %llu bytes, not %zu", obj->name, name,
+				 (unsigned long long)s->size, size);
+	if (s->value > sec->size || size > sec->size - s->value)
+		return tpbpf_err(EINVAL, "%s: variable %s lies outside its section %s", obj->name,
+				 name, sec->name);
+	/* .bss has no bytes in the file: it starts zeroed. */
+	if (!sec->data && !(sec->data = calloc(1, sec->size ? sec->size : 1)))
+		return tpbpf_err(ENOMEM, "out of memory");
+	memcpy((char *)sec->data + s->value, value, size);
+	tpbpf_log("set %s (%s+%llu, %zu bytes) before load", name, sec->name,
+		  (unsigned long long)s->value, size);
 	return 0;
 }
 

@@ -40,6 +40,8 @@ static void usage(FILE *f)
 		"  --program NAME          load only this program (repeat for more)\n"
 		"  --dump-maps             print every map's entries when done\n"
 		"  --const NAME=VALUE      value of the load-time constant TPBPF_CONST(NAME)\n"
+		"  --set NAME=VALUE        initial value of global variable NAME (a const volatile in\n"
+		"                          .rodata, or .data/.bss): a number, true/false, or text\n"
 		"  --verifier-log          print the verifier's log of every program\n"
 		"  --no-events             do not print the records of the perf event array \"events\"\n\n"
 		"When the object has a perf event array map named \"events\", each record the\n"
@@ -167,12 +169,14 @@ int cmd_load(int argc, char **argv)
 		{ "verifier-log", no_argument, NULL, 'V' },
 		{ "no-events", no_argument, NULL, 'E' },
 		{ "program", required_argument, NULL, 'P' },
+		{ "set", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct attach_req *reqs = calloc((size_t)argc, sizeof(*reqs));
 	const char **consts = calloc((size_t)argc, sizeof(*consts));
 	const char **only = calloc((size_t)argc, sizeof(*only));
+	const char **sets = calloc((size_t)argc, sizeof(*sets));
 	struct common_opts common = { 0 };
 	bool vlog = false, events = true;
 	struct load_run l = { 0 };
@@ -181,7 +185,9 @@ int cmd_load(int argc, char **argv)
 	struct tpbpf_map *m;
 	int c, r, err, rc = EXIT_FAIL;
 
-	if (!reqs || !consts || !only) {
+	size_t nsets = 0;
+
+	if (!reqs || !consts || !only || !sets) {
 		rc = tool_error("out of memory");
 		goto out;
 	}
@@ -221,6 +227,9 @@ int cmd_load(int argc, char **argv)
 		case 'P':
 			only[l.nr_only++] = optarg;
 			break;
+		case 'S':
+			sets[nsets++] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			rc = EXIT_OK;
@@ -255,6 +264,12 @@ int cmd_load(int argc, char **argv)
 			goto out;
 		}
 	}
+	for (size_t i = 0; i < nsets; i++) {
+		if ((rc = set_option("load", obj, sets[i])) != 0) {
+			rc = session_end(&l.s, rc);
+			goto out;
+		}
+	}
 	tpbpf_object_keep_verifier_logs(obj, vlog);
 	if (session_load(&l.s)) {
 		rc = session_end(&l.s, EXIT_FAIL);
@@ -279,5 +294,6 @@ out:
 	free(reqs);
 	free(consts);
 	free(only);
+	free(sets);
 	return rc;
 }

@@ -31,6 +31,8 @@ const char *clock_stamp(char *buf, size_t len);
 
 /* --const NAME=VALUE: set the load-time constant; 0 or an exit status. */
 int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec);
+/* --set NAME=VALUE: a global variable's initial value; 0 or an exit status. */
+int set_option(const char *cmd, struct tpbpf_object *obj, const char *spec);
 
 /*
  * Ctrl-C / SIGTERM handling: stop_requested becomes 1 on the first signal.

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Errors, numbers, and the Ctrl-C-aware wait that every subcommand uses. */
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -92,6 +94,68 @@ int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec)
 	name[eq - spec] = '\0';
 	err = tpbpf_object_set_const(obj, name, v);
 	return err ? tool_lib_error(err, "--const %s", spec) : 0;
+}
+
+/* TEXT as an integer that fits SIZE bytes, signed or unsigned. */
+static bool parse_int(const char *text, size_t size, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	if (text[0] == '-') {
+		long long v = strtoll(text, &end, 0);
+
+		if (*end || errno || (size < 8 && v < -(1LL << (size * 8 - 1))))
+			return false;
+		*out = (unsigned long long)v;
+		return true;
+	}
+	*out = strtoull(text, &end, 0);
+	return !*end && !errno && (size >= 8 || !(*out >> (size * 8)));
+}
+
+/*
+ * --set NAME=VALUE: a global variable's initial value. A number (decimal,
+ * 0x hex, negative) or true/false fills the variable's size, little-endian,
+ * and must fit it; any other text is a string for a char array, which must
+ * leave room for its NUL.
+ */
+int set_option(const char *cmd, struct tpbpf_object *obj, const char *spec)
+{
+	const char *eq = strchr(spec, '='), *text;
+	unsigned char bytes[4096] = { 0 };
+	unsigned long long v;
+	char name[128];
+	size_t size;
+	int err;
+
+	if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(name))
+		return tool_usage_error(cmd, "--set wants NAME=VALUE, not '%s'", spec);
+	memcpy(name, spec, (size_t)(eq - spec));
+	name[eq - spec] = '\0';
+	text = eq + 1;
+	err = tpbpf_object_global(obj, name, &size, NULL);
+	if (err)
+		return tool_lib_error(err, "--set %s", spec);
+	if (size == 0 || size > sizeof(bytes))
+		return tool_error("--set %s: variable %s is %zu bytes: not settable", spec, name, size);
+	if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0) {
+		bytes[0] = text[0] == 't';
+	} else if (size <= 8 && (isdigit((unsigned char)text[0]) ||
+				 (text[0] == '-' && isdigit((unsigned char)text[1])))) {
+		if (!parse_int(text, size, &v))
+			return tool_usage_error(cmd, "--set %s: %s is not a number that fits the %zu bytes of %s",
+						spec, text, size, name);
+		for (size_t i = 0; i < size; i++)
+			bytes[i] = (unsigned char)(v >> (8 * i));
+	} else {
+		if (strlen(text) >= size)
+			return tool_usage_error(cmd, "--set %s: the text is %zu bytes; %s holds %zu with its NUL",
+						spec, strlen(text), name, size);
+		memcpy(bytes, text, strlen(text));
+	}
+	err = tpbpf_object_set_global(obj, name, bytes, size);
+	return err ? tool_lib_error(err, "--set %s", spec) : 0;
 }
 
 const char *clock_stamp(char *buf, size_t len)

@@ -95,6 +95,29 @@ t_no_license() {
 		fail "unclear: $(cat "$T/err")"
 }
 
+# const volatile settings, as skeleton users write rodata->x: --set, folded
+# into constants on kernels without global data (the forced pass).
+t_rodata_settings() {
+	start_waiting_caller getppid
+	start_tpbpf load "$TEST_BPF/rodata_settings.bpf.o" --dump-maps --set targ_tgid="$HP" \
+		--set scale=3 --set tag=hello
+	run_calls
+	stop_tpbpf
+	[ "$TPBPF_RC" -eq 0 ] || fail "exit $TPBPF_RC: $(cat "$T/err")"
+	[ "$(map_value "$T/out" counts 0)" = $((3 * N)) ] || fail "counts[0] = $(map_value "$T/out" counts 0), want $((3 * N))"
+	[ "$(map_value "$T/out" counts 1)" = 104 ] || fail "tag[0] = $(map_value "$T/out" counts 1), want 104 ('h')"
+	# Values that do not fit, unknown names: usage errors, nothing loaded.
+	"$TPBPF" load "$TEST_BPF/rodata_settings.bpf.o" --set targ_tgid=0x100000000 -d 1 > /dev/null 2> "$T/e1"
+	[ $? -eq 2 ] || fail "a value too big for a u32: want exit 2"
+	grep -q 'not a number that fits the 4 bytes of targ_tgid' "$T/e1" || fail "$(cat "$T/e1")"
+	"$TPBPF" load "$TEST_BPF/rodata_settings.bpf.o" --set tag=toolongtext -d 1 > /dev/null 2> "$T/e2"
+	[ $? -eq 2 ] || fail "a string too long: want exit 2"
+	"$TPBPF" load "$TEST_BPF/rodata_settings.bpf.o" --set nope=1 -d 1 > /dev/null 2> "$T/e3"
+	[ $? -eq 1 ] || fail "unknown variable: want exit 1"
+	grep -q 'no global variable nope' "$T/e3" || fail "$(cat "$T/e3")"
+}
+
+run_test rodata_settings t_rodata_settings root
 run_test other_programs_skipped_with_warnings t_other_programs_skipped_with_warnings root
 run_test program_option_selects t_program_option_selects root
 run_test custom_section_attached t_custom_section_attached root
