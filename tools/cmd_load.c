@@ -11,11 +11,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tool.h"
 
@@ -43,14 +45,30 @@ static void usage(FILE *f)
 		"  --set NAME=VALUE        initial value of global variable NAME (a const volatile in\n"
 		"                          .rodata, or .data/.bss): a number, true/false, or text\n"
 		"  --verifier-log          print the verifier's log of every program\n"
-		"  --no-events             do not print the records of the perf event array \"events\"\n\n"
+		"  --no-events             do not print the records of the perf event array \"events\"\n"
+		"  --trace-pipe            print the lines the programs write with bpf_printk() (the\n"
+		"                          kernel's trace_pipe during this run), each after \"trace_pipe: \"\n\n"
 		"When the object has a perf event array map named \"events\", each record the\n"
 		"programs send to it is printed: \"cpu N size S: hex bytes |printable|\".\n"
 		"-p PID sets the load-time constant TPBPF_CONST(target_pid).\n");
 }
 
+/*
+ * bpf_printk() lines: the kernel's trace_pipe, read without blocking. A
+ * marker written to trace_marker when the run starts tells this run's
+ * lines from those already waiting, which are passed over.
+ */
+struct trace_pipe {
+	int fd;			/* -1: not asked for */
+	bool started;		/* the marker went by */
+	char marker[64];
+	char buf[8192];
+	size_t len;
+};
+
 struct load_run {
 	struct session s;
+	struct trace_pipe tp;
 	bool dump;
 	const char **only;	/* --program NAME..., NULL-terminated */
 	size_t nr_only;
@@ -79,11 +97,66 @@ static void print_event(void *ctx, int cpu, const void *data, uint32_t size)
 	printf("|\n");
 }
 
-/* The end of the run: the maps as the programs left them. */
+static int trace_pipe_open(struct trace_pipe *tp)
+{
+	const char *root = tpbpf_tracefs_root();
+	char path[4096];
+	FILE *f;
+
+	if (!root)
+		return tool_lib_error(-ENOENT, "load: --trace-pipe");
+	snprintf(path, sizeof(path), "%s/trace_pipe", root);
+	tp->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (tp->fd < 0)
+		return tool_error("load: --trace-pipe: cannot open %s: %s", path, strerror(errno));
+	snprintf(tp->marker, sizeof(tp->marker), "tpbpf load %d: run starts", (int)getpid());
+	snprintf(path, sizeof(path), "%s/trace_marker", root);
+	f = fopen(path, "we");
+	if (!f || fputs(tp->marker, f) < 0 || fclose(f) != 0) {
+		/* No marker (trace_marker closed to writes): print every line. */
+		tp->started = true;
+	}
+	return 0;
+}
+
+/* Print this run's complete lines that trace_pipe holds now. */
+static int trace_pipe_read(void *ctx)
+{
+	struct load_run *l = ctx;
+	struct trace_pipe *tp = &l->tp;
+	ssize_t n;
+
+	while (tp->fd >= 0 && (n = read(tp->fd, tp->buf + tp->len, sizeof(tp->buf) - tp->len - 1)) > 0) {
+		char *line = tp->buf, *nl;
+
+		tp->len += (size_t)n;
+		tp->buf[tp->len] = '\0';
+		while ((nl = memchr(line, '\n', tp->len - (size_t)(line - tp->buf)))) {
+			*nl = '\0';
+			if (tp->started) {
+				fputs("trace_pipe: ", stdout);
+				print_escaped(stdout, line, (size_t)(nl - line));
+				putchar('\n');
+			} else if (strstr(line, tp->marker)) {
+				tp->started = true;
+			}
+			line = nl + 1;
+		}
+		tp->len -= (size_t)(line - tp->buf);
+		memmove(tp->buf, line, tp->len);
+		/* A line longer than the buffer: print it in pieces. */
+		if (tp->len == sizeof(tp->buf) - 1)
+			tp->len = 0;
+	}
+	return 0;
+}
+
+/* The end of the run: the last printk lines, the maps as the programs left them. */
 static int final_report(void *ctx)
 {
 	struct load_run *l = ctx;
 
+	trace_pipe_read(l);
 	if (l->dump)
 		dump_maps(stdout, l->s.obj);
 	return 0;
@@ -170,6 +243,7 @@ int cmd_load(int argc, char **argv)
 		{ "no-events", no_argument, NULL, 'E' },
 		{ "program", required_argument, NULL, 'P' },
 		{ "set", required_argument, NULL, 'S' },
+		{ "trace-pipe", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -179,7 +253,8 @@ int cmd_load(int argc, char **argv)
 	const char **sets = calloc((size_t)argc, sizeof(*sets));
 	struct common_opts common = { 0 };
 	bool vlog = false, events = true;
-	struct load_run l = { 0 };
+	struct load_run l = { .tp.fd = -1 };
+	bool trace_pipe = false;
 	size_t nreqs = 0, nconsts = 0;
 	struct tpbpf_object *obj;
 	struct tpbpf_map *m;
@@ -229,6 +304,9 @@ int cmd_load(int argc, char **argv)
 			break;
 		case 'S':
 			sets[nsets++] = optarg;
+			break;
+		case 'T':
+			trace_pipe = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -285,12 +363,21 @@ int cmd_load(int argc, char **argv)
 		goto out;
 	}
 	session_on_end(&l.s, final_report, &l);
+	if (trace_pipe) {
+		if (trace_pipe_open(&l.tp)) {
+			rc = session_end(&l.s, EXIT_FAIL);
+			goto out;
+		}
+		session_on_poll(&l.s, trace_pipe_read, &l);
+	}
 	if (attach_all(&l.s, reqs, nreqs)) {
 		rc = session_end(&l.s, EXIT_FAIL);
 		goto out;
 	}
 	rc = session_end(&l.s, session_run(&l.s) ? EXIT_FAIL : EXIT_OK);
 out:
+	if (l.tp.fd >= 0)
+		close(l.tp.fd);
 	free(reqs);
 	free(consts);
 	free(only);

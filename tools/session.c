@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tool.h"
@@ -154,8 +155,17 @@ int session_read_events(struct session *s, const char *map_name,
 static int poll_reader(void *ctx, int timeout_ms)
 {
 	struct session *s = ctx;
-	int n = tpbpf_perf_reader_poll(s->reader, timeout_ms);
+	int n = 0;
 
+	if (s->reader) {
+		n = tpbpf_perf_reader_poll(s->reader, timeout_ms);
+	} else {
+		struct timespec ts = { 0, (long)timeout_ms * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	if (n >= 0 && s->on_poll)
+		n = s->on_poll(s->poll_ctx);
 	fflush(stdout);
 	return n < 0 ? n : 0;
 }
@@ -181,7 +191,7 @@ int session_run_every(struct session *s, unsigned long interval,
 
 		if (interval && duration && duration - elapsed < chunk)
 			chunk = duration - elapsed;
-		err = run_until_stop(chunk, s->reader ? poll_reader : NULL, s);
+		err = run_until_stop(chunk, s->reader || s->on_poll ? poll_reader : NULL, s);
 		if (err)
 			return tool_lib_error(err, "%s: reading events", s->cmd);
 		elapsed += chunk;
@@ -247,6 +257,12 @@ static void print_stats(struct session *s)
 			s->cmd, tpbpf_program_name(p), (unsigned long long)runs,
 			(unsigned long long)ns, runs ? (double)ns / (double)runs : 0.0);
 	}
+}
+
+void session_on_poll(struct session *s, int (*fn)(void *ctx), void *ctx)
+{
+	s->on_poll = fn;
+	s->poll_ctx = ctx;
 }
 
 void session_on_end(struct session *s, int (*fn)(void *ctx), void *ctx)

@@ -97,6 +97,9 @@ struct session {
 	/* The tool's last report (session_on_end); 0 or an exit status. */
 	int (*on_end)(void *ctx);
 	void *end_ctx;
+	/* Called after each wait for events (session_on_poll); <0 ends the run. */
+	int (*on_poll)(void *ctx);
+	void *poll_ctx;
 };
 
 /* Open embedded object NAME; sets TPBPF_CONST(target_pid) from -p. */
@@ -130,6 +133,8 @@ int session_run_every(struct session *s, unsigned long interval,
 void session_stop(void);
 /* Lost: the kernel's PERF_RECORD_LOST plus outputs the program could not send. */
 unsigned long long session_lost(struct session *s);
+/* FN(CTX) runs after each wait for events: other sources a tool reads. */
+void session_on_poll(struct session *s, int (*fn)(void *ctx), void *ctx);
 /*
  * FN(CTX) makes the tool's last report at the end of the run: after the
  * detach and the drain, so what the maps hold is final, and before the

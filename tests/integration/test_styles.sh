@@ -117,7 +117,29 @@ t_rodata_settings() {
 	grep -q 'no global variable nope' "$T/e3" || fail "$(cat "$T/e3")"
 }
 
+# bpf_printk() lines beside the events: this run's only, each one whole.
+t_printk_trace_pipe() {
+	if ! feature_present global_data; then
+		"$TPBPF" load "$TEST_BPF/printk.bpf.o" --trace-pipe -d 1 > "$T/out" 2> "$T/err"
+		[ $? -eq 1 ] || fail "without global data: want exit 1"
+		grep -q 'section .bss, variable calls.*5.2' "$T/err" || fail "$(cat "$T/err")"
+		return
+	fi
+	# A few lines only: the kernel's trace buffer may be a few KiB per CPU.
+	local N=20 n
+	start_waiting_caller getppid
+	start_tpbpf load "$TEST_BPF/printk.bpf.o" --trace-pipe --set targ_tgid="$HP"
+	run_calls
+	sleep 0.3
+	stop_tpbpf
+	[ "$TPBPF_RC" -eq 0 ] || fail "exit $TPBPF_RC: $(cat "$T/err")"
+	n=$(grep -c "^trace_pipe: .*tpbpf-printk pid $HP call [0-9]*\$" "$T/out")
+	[ "$n" = $N ] || fail "$n printk lines of pid $HP, want $N: $(head -3 "$T/out")"
+	grep -q "tpbpf-printk pid $HP call $N\$" "$T/out" || fail "no line of the last call"
+}
+
 run_test rodata_settings t_rodata_settings root
+run_test printk_trace_pipe t_printk_trace_pipe root
 run_test other_programs_skipped_with_warnings t_other_programs_skipped_with_warnings root
 run_test program_option_selects t_program_option_selects root
 run_test custom_section_attached t_custom_section_attached root
