@@ -144,6 +144,12 @@ int tpbpf_feature_present(enum tpbpf_feature f)
 	return ret;
 }
 
+void tpbpf_feature_forget(enum tpbpf_feature f)
+{
+	if (f < TPBPF_FEAT_COUNT)
+		features[f].state = -1;
+}
+
 void tpbpf_feature_set(enum tpbpf_feature f, bool present)
 {
 	if (f < TPBPF_FEAT_COUNT && !features[f].forced)
@@ -231,7 +237,9 @@ static int probe_map_name(void)
 		tpbpf_sys_close(fd, "probe");
 		return 1;
 	}
-	return fd == -EINVAL ? 0 : tpbpf_err(-fd, "feature probe: BPF_MAP_CREATE: %s", strerror(-fd));
+	/* Before 4.15: EINVAL, or E2BIG for an attribute longer than the kernel's. */
+	return fd == -EINVAL || fd == -E2BIG ? 0 :
+	       tpbpf_err(-fd, "feature probe: BPF_MAP_CREATE: %s", strerror(-fd));
 }
 
 /* A call of HELPER(fp - 8, 8, NULL), as the probe_read family takes. */

@@ -43,6 +43,7 @@ int tpbpf_read_file(const char *path, char **text, size_t *len);
 bool tpbpf_feature_probed(enum tpbpf_feature f);
 void tpbpf_feature_force_absent(enum tpbpf_feature f, bool absent);
 void tpbpf_feature_set(enum tpbpf_feature f, bool present);
+void tpbpf_feature_forget(enum tpbpf_feature f);	/* for tests: ask again */
 
 /* strdup that reports -ENOMEM through tpbpf_err. */
 char *tpbpf_strdup(const char *s);

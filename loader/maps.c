@@ -38,42 +38,72 @@ static void kernel_name(const char *obj_name, const char *name, char out[16])
 }
 
 /*
- * Before 5.11 the kernel charges BPF memory to RLIMIT_MEMLOCK, and the
- * usual 64 KiB fails even small maps with EPERM. Raise it when the kernel
- * charges it (and the limit is finite). If raising is refused, carry on:
- * BPF_MAP_CREATE's EPERM then says what to do.
+ * Before 5.11 the kernel charges BPF memory (maps, programs, BTF) to
+ * RLIMIT_MEMLOCK, and the usual 64 KiB fails even small maps with EPERM.
+ * No probe says in advance whether it does (a probe would be charged too):
+ * the first EPERM of a BPF_MAP_CREATE or BPF_PROG_LOAD raises a finite
+ * limit to unlimited, once, and the call is tried again. Raising it costs
+ * nothing where the kernel charges the memory cgroup instead.
  */
-static bool memlock_raise_failed;
+static struct {
+	bool tried, refused;
+	struct rlimit before;
+} memlock;
 
-/* True if the limit was raised just now (worth trying again). */
-static bool raise_memlock_if_charged(void)
+bool tpbpf_obj_raise_memlock(void)
 {
-	struct rlimit r;
-	static bool done;
-
-	if (done)
+	if (memlock.tried)
 		return false;
-	done = true;
-	if (getrlimit(RLIMIT_MEMLOCK, &r) == 0 && r.rlim_cur == RLIM_INFINITY)
+	memlock.tried = true;
+	if (getrlimit(RLIMIT_MEMLOCK, &memlock.before) != 0 ||
+	    memlock.before.rlim_cur == RLIM_INFINITY)
 		return false;
-	if (tpbpf_feature_present(TPBPF_FEAT_MEMCG) != 0)
-		return false;	/* charged to the memory cgroup, or unknown */
+	tpbpf_log("the locked-memory limit is %llu KiB: kernels before 5.11 charge BPF memory to it; raising it",
+		  (unsigned long long)memlock.before.rlim_cur / 1024);
 	if (tpbpf_sys_memlock_unlimited()) {
-		memlock_raise_failed = true;
+		memlock.refused = true;
 		return false;
 	}
 	return true;
 }
 
+void tpbpf_obj_memlock_reset(void)
+{
+	memset(&memlock, 0, sizeof(memlock));
+}
+
+void tpbpf_obj_memlock_why(char *buf, size_t len, unsigned long long need_kib)
+{
+	char need[64] = "";
+
+	if (need_kib)
+		snprintf(need, sizeof(need), ", this needs about %llu KiB", need_kib);
+	if (memlock.refused)
+		snprintf(buf, len, "kernels before 5.11 charge BPF memory to the locked-memory limit (%llu KiB here%s) and raising it was refused: raise it first (ulimit -l unlimited; LimitMEMLOCK=infinity for a service) or run as root",
+			 (unsigned long long)memlock.before.rlim_cur / 1024, need);
+	else if (memlock.tried && memlock.before.rlim_cur != RLIM_INFINITY)
+		snprintf(buf, len, "still refused with the locked-memory limit raised from %llu KiB to unlimited: run as root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN before 5.8)",
+			 (unsigned long long)memlock.before.rlim_cur / 1024);
+	else
+		snprintf(buf, len, "run as root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN before 5.8)");
+}
+
+/* What a map costs the locked-memory limit, roughly: its keys and values. */
+static unsigned long long map_kib(const struct tpbpf_map *m)
+{
+	unsigned long long per = ((m->key_size + 7ULL) & ~7ULL) + ((m->value_size + 7ULL) & ~7ULL);
+
+	return (per * (m->max_entries ? m->max_entries : 1) + 1023) / 1024;
+}
+
 static int explain_map_error(const struct tpbpf_map *m, int err)
 {
+	char why[512];
+
 	switch (-err) {
 	case EPERM:
-		if (memlock_raise_failed)
-			return tpbpf_err(EPERM, "map %s: BPF_MAP_CREATE: not permitted: this kernel (before 5.11) charges BPF maps to RLIMIT_MEMLOCK and raising it was refused: run as root, or raise it first (ulimit -l unlimited; LimitMEMLOCK=infinity for a service)",
-					 m->name);
-		return tpbpf_err(EPERM, "map %s: BPF_MAP_CREATE: not permitted: run as root (CAP_BPF, or CAP_SYS_ADMIN before 5.8); before 5.11 the kernel also charges maps to RLIMIT_MEMLOCK: raise it with ulimit -l unlimited",
-				 m->name);
+		tpbpf_obj_memlock_why(why, sizeof(why), map_kib(m));
+		return tpbpf_err(EPERM, "map %s: BPF_MAP_CREATE: not permitted: %s", m->name, why);
 	case EINVAL:
 		return tpbpf_err(EINVAL, "map %s: BPF_MAP_CREATE: invalid definition (type %u, key_size %u, value_size %u, max_entries %u, flags 0x%x), or a map type this kernel does not have",
 				 m->name, m->type, m->key_size, m->value_size,
@@ -134,18 +164,20 @@ static int create_map(struct tpbpf_object *obj, struct tpbpf_map *m)
 		  tpbpf_feature_present(TPBPF_FEAT_MAP_NAME) == 0) ? NULL : name;
 
 	fd = tpbpf_sys_map_create(&a);
-	if (fd == -EINVAL && a.name && a.name[0]) {
+	/*
+	 * Kernels before 4.15 refuse a name (EINVAL, or E2BIG for a bpf_attr
+	 * longer than theirs): the probe says whether that is why.
+	 */
+	if ((fd == -EINVAL || fd == -E2BIG) && a.name && a.name[0] &&
+	    tpbpf_feature_present(TPBPF_FEAT_MAP_NAME) == 0) {
+		tpbpf_log("this kernel takes no map names: creating %s without one", m->name);
 		a.name = NULL;
 		fd = tpbpf_sys_map_create(&a);
-		if (fd >= 0) {
-			tpbpf_log("this kernel refuses map names; creating maps without them");
-			tpbpf_feature_set(TPBPF_FEAT_MAP_NAME, false);
-		}
 	} else if (fd >= 0 && a.name) {
 		tpbpf_feature_set(TPBPF_FEAT_MAP_NAME, true);
 	}
-	/* EPERM before 5.11 may be RLIMIT_MEMLOCK: only then is it probed. */
-	if (fd == -EPERM && raise_memlock_if_charged())
+	/* EPERM before 5.11 may be RLIMIT_MEMLOCK. */
+	if (fd == -EPERM && tpbpf_obj_raise_memlock())
 		fd = tpbpf_sys_map_create(&a);
 	if (fd < 0)
 		return explain_map_error(m, fd);
@@ -182,7 +214,7 @@ int tpbpf_obj_create_maps(struct tpbpf_object *obj)
 {
 	/* Forced absent (tests): take the pre-5.11 path up front. */
 	if (obj->nr_maps && tpbpf_feature_forced(TPBPF_FEAT_MEMCG))
-		raise_memlock_if_charged();
+		tpbpf_obj_raise_memlock();
 	for (size_t i = 0; i < obj->nr_maps; i++) {
 		struct tpbpf_map *m = &obj->maps[i];
 		int err;

@@ -163,6 +163,13 @@ struct tpbpf_object {
 
 /* Step 1 (elf_reader.c): parse an ELF image into OBJ. */
 int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size);
+/*
+ * The locked-memory limit (maps.c): raise it after a first EPERM, once;
+ * true if it was raised just now. Why an EPERM happened, for messages.
+ */
+bool tpbpf_obj_raise_memlock(void);
+void tpbpf_obj_memlock_reset(void);	/* for tests: as at start */
+void tpbpf_obj_memlock_why(char *buf, size_t len, unsigned long long need_kib);
 /* Step 2 (maps.c): create every map; close them again. */
 int tpbpf_obj_create_maps(struct tpbpf_object *obj);
 void tpbpf_obj_close_maps(struct tpbpf_object *obj);

@@ -114,8 +114,8 @@ static int explain_load_error(struct tpbpf_program *prog, int err)
 
 	switch (-err) {
 	case EPERM:
-		return tpbpf_err(EPERM, "program %s: BPF_PROG_LOAD: not permitted: run as root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN before 5.8)",
-				 prog->name);
+		tpbpf_obj_memlock_why(line, sizeof(line), (prog->insn_cnt * 8 + 4096 + 1023) / 1024);
+		return tpbpf_err(EPERM, "program %s: BPF_PROG_LOAD: not permitted: %s", prog->name, line);
 	case EACCES:
 	case EINVAL:
 		if (prog->log && (strstr(prog->log, "GPL-restricted") || strstr(prog->log, "GPL-compatible")))
@@ -177,17 +177,19 @@ static int load_insns(struct tpbpf_object *obj, struct tpbpf_program *prog,
 	else
 		fd = tpbpf_sys_prog_load(&a);
 
-	if (fd == -EINVAL && a.name) {
-		/* Kernels before 4.15 take no program names: try once without. */
+	/*
+	 * Kernels before 4.15 refuse a name (EINVAL, or E2BIG for a bpf_attr
+	 * longer than theirs): the probe says whether that is why.
+	 */
+	if ((fd == -EINVAL || fd == -E2BIG) && a.name &&
+	    tpbpf_feature_present(TPBPF_FEAT_PROG_NAME) == 0) {
+		tpbpf_log("this kernel takes no program names: loading %s without one", prog->name);
 		a.name = NULL;
 		fd = obj->keep_logs ? load_with_log(prog, &a) : tpbpf_sys_prog_load(&a);
-		if (fd >= 0) {
-			tpbpf_log("this kernel refuses program names; loading without them");
-			tpbpf_feature_set(TPBPF_FEAT_PROG_NAME, false);
-		} else {
-			a.name = name;
-		}
 	}
+	/* EPERM before 5.11 may be RLIMIT_MEMLOCK. */
+	if (fd == -EPERM && tpbpf_obj_raise_memlock())
+		fd = obj->keep_logs ? load_with_log(prog, &a) : tpbpf_sys_prog_load(&a);
 	if (fd < 0 && !obj->keep_logs && fd != -EPERM)
 		fd = load_with_log(prog, &a);
 	return fd < 0 ? explain_load_error(prog, fd) : fd;

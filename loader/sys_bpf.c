@@ -71,10 +71,30 @@ static int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	return ret < 0 ? -errno : (int)ret;
 }
 
+static const char *errno_name(int e)
+{
+	switch (e) {
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case E2BIG: return "E2BIG";
+	case EBADF: return "EBADF";
+	case ENOMEM: return "ENOMEM";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case ENOTSUP: return "ENOTSUP";
+	default: return "errno";
+	}
+}
+
 static void log_result(const char *what, int ret)
 {
+	/* "refused", not "error": callers try again after some refusals. */
 	if (ret < 0)
-		tpbpf_log("  -> %s: error %d (%s) in %ld us", what, ret,
+		tpbpf_log("  -> %s: refused, %s (%s) in %ld us", what, errno_name(-ret),
 			  strerror(-ret), last_call_us);
 	else
 		tpbpf_log("  -> %s: %d in %ld us", what, ret, last_call_us);
