@@ -69,7 +69,10 @@ static int explain_set_bpf(const struct tpbpf_program *prog, const char *cat,
 		why = "too many programs are attached to this tracepoint already (the kernel allows 64)";
 		break;
 	case EINVAL:
-		why = "the program type does not fit a tracepoint event";
+		/* The kernel's own answer: syscall events took BPF only from 4.14. */
+		why = strcmp(cat, "syscalls") == 0 ?
+		      "this kernel does not run BPF programs on syscalls:* tracepoints (that came in 4.14): attach to raw_syscalls:sys_enter or sys_exit and compare the syscall number (the record's id field)" :
+		      "the program type does not fit a tracepoint event";
 		break;
 	default:
 		why = strerror(err);

@@ -40,6 +40,7 @@ static int probe_enable_stats(void);
 static int probe_memcg(void);
 static int probe_perf_link(void);
 static int probe_kernel_btf(void);
+static int probe_lru_hash(void);
 static int probe_tracepoint(void) { return probe_prog_type(BPF_PROG_TYPE_TRACEPOINT); }
 static int probe_raw_tp(void) { return probe_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT); }
 static int probe_raw_tp_w(void) { return probe_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE); }
@@ -70,6 +71,7 @@ static struct feature features[TPBPF_FEAT_COUNT] = {
 	[TPBPF_FEAT_ENABLE_STATS] = { "enable_stats", "BPF_ENABLE_STATS run-time statistics", "5.8", NULL, probe_enable_stats, -1, false },
 	[TPBPF_FEAT_MEMCG] = { "memcg_accounting", "BPF memory charged to the memory cgroup", "5.11", "raise RLIMIT_MEMLOCK before creating maps", probe_memcg, -1, false },
 	[TPBPF_FEAT_PERF_LINK] = { "perf_link_cookie", "BPF links for perf events, with cookies (TP_EVENT_ID)", "5.15", "attach with PERF_EVENT_IOC_SET_BPF; TP_EVENT_ID is unavailable", probe_perf_link, -1, false },
+	[TPBPF_FEAT_LRU_HASH] = { "lru_hash", "LRU hash maps (BPF_MAP_TYPE_LRU_HASH)", "4.10", "create them as plain hash maps: a full map takes no new entries", probe_lru_hash, -1, false },
 	[TPBPF_FEAT_KERNEL_BTF] = { "kernel_btf", "the kernel's own BTF (" TPBPF_KERNEL_BTF_PATH ")", "5.4", "kernel struct offsets from an offsets file (--offsets FILE)", probe_kernel_btf, -1, false },
 };
 
@@ -334,6 +336,19 @@ static int probe_perf_link(void)
 	};
 
 	return try_load(BPF_PROG_TYPE_TRACEPOINT, insns, ARRAY_SIZE(insns), NULL);
+}
+
+static int probe_lru_hash(void)
+{
+	struct tpbpf_map_create_args a = { .type = BPF_MAP_TYPE_LRU_HASH, .key_size = 4,
+					   .value_size = 4, .max_entries = 1 };
+	int fd = tpbpf_sys_map_create(&a);
+
+	if (fd >= 0) {
+		tpbpf_sys_close(fd, "probe map");
+		return 1;
+	}
+	return fd == -EINVAL ? 0 : tpbpf_err(-fd, "feature probe: BPF_MAP_CREATE: %s", strerror(-fd));
 }
 
 /* Not a load: the kernel exposes its BTF as a file when it was built with it. */

@@ -118,6 +118,14 @@ static int explain_map_error(const struct tpbpf_map *m, int err)
 	}
 }
 
+/* An LRU map where the kernel has none: the plain hash map of the same shape. */
+static void lru_fallback(const struct tpbpf_map *m, struct tpbpf_map_create_args *a)
+{
+	a->type = a->type == BPF_MAP_TYPE_LRU_HASH ? BPF_MAP_TYPE_HASH : BPF_MAP_TYPE_PERCPU_HASH;
+	tpbpf_log("  fallback map %s: LRU hash -> hash (no LRU maps before 4.10): when full it takes no new entries",
+		  m->name);
+}
+
 static int create_map(struct tpbpf_object *obj, struct tpbpf_map *m)
 {
 	struct tpbpf_map_create_args a = { 0 };
@@ -163,7 +171,17 @@ static int create_map(struct tpbpf_object *obj, struct tpbpf_map *m)
 		 (tpbpf_feature_probed(TPBPF_FEAT_MAP_NAME) &&
 		  tpbpf_feature_present(TPBPF_FEAT_MAP_NAME) == 0) ? NULL : name;
 
+	/* No LRU maps before 4.10: a plain hash map (forced absent: up front). */
+	if ((a.type == BPF_MAP_TYPE_LRU_HASH || a.type == BPF_MAP_TYPE_LRU_PERCPU_HASH) &&
+	    tpbpf_feature_forced(TPBPF_FEAT_LRU_HASH))
+		lru_fallback(m, &a);
 	fd = tpbpf_sys_map_create(&a);
+	if (fd == -EINVAL && (a.type == BPF_MAP_TYPE_LRU_HASH ||
+			      a.type == BPF_MAP_TYPE_LRU_PERCPU_HASH) &&
+	    tpbpf_feature_present(TPBPF_FEAT_LRU_HASH) == 0) {
+		lru_fallback(m, &a);
+		fd = tpbpf_sys_map_create(&a);
+	}
 	/*
 	 * Kernels before 4.15 refuse a name (EINVAL, or E2BIG for a bpf_attr
 	 * longer than theirs): the probe says whether that is why.
