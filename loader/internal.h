@@ -37,4 +37,10 @@ int tpbpf_read_file(const char *path, char **text, size_t *len);
 /* strdup that reports -ENOMEM through tpbpf_err. */
 char *tpbpf_strdup(const char *s);
 
+/*
+ * For tests: read kernel BTF from PATH instead of /sys/kernel/btf/vmlinux
+ * (NULL: back to that), and forget what was read so far.
+ */
+void tpbpf_kernel_offsets_set_btf_path(const char *path);
+
 #endif

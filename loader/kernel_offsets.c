@@ -9,7 +9,7 @@
  *   1. an offsets file (tpbpf_set_kernel_offsets_file), "struct.field N"
  *      lines, which `tpbpf offsets --from-headers DIR` writes;
  *   2. /sys/kernel/btf/vmlinux, only when the kernel has it, read by
- *      btf_reader.c.
+ *      btf.c.
  * Nothing else: a guess would be a wrong read, silently.
  */
 #include <ctype.h>
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "btf_reader.h"
+#include "btf.h"
 #include "internal.h"
 
 /* Larger than any kernel struct; a bigger number is a typo. */
@@ -227,7 +227,7 @@ static struct tpbpf_btf *kernel_btf(void)
 	}
 	kbtf.err = tpbpf_read_file(path, &data, &len);
 	if (!kbtf.err) {
-		kbtf.err = tpbpf_btf_open(data, len, &kbtf.btf);
+		kbtf.err = tpbpf_btf_parse(data, len, &kbtf.btf);
 		free(data);
 	}
 	if (kbtf.err) {
