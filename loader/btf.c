@@ -32,10 +32,13 @@
  * scan them all.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "btf.h"
 #include "internal.h"
@@ -693,21 +696,24 @@ static int walk_types(struct tpbpf_btf *btf)
 
 /* ---- parse, free --------------------------------------------------------------- */
 
-int tpbpf_btf_parse(const void *data, size_t size, struct tpbpf_btf **out)
+/* Check and index DATA (SIZE bytes, malloc'd), which the BTF then owns; freed on error. */
+static int parse_owned(unsigned char *data, size_t size, struct tpbpf_btf **out)
 {
 	struct btf_header h;
 	struct tpbpf_btf *btf;
 	int err;
 
 	*out = NULL;
-	if ((err = check_header(data, size, &h)))
+	if ((err = check_header(data, size, &h))) {
+		free(data);
 		return err;
+	}
 	btf = calloc(1, sizeof(*btf));
-	if (!btf || !(btf->data = malloc(size))) {
-		free(btf);
+	if (!btf) {
+		free(data);
 		return tpbpf_err(ENOMEM, "out of memory reading %zu bytes of BTF", size);
 	}
-	memcpy(btf->data, data, size);
+	btf->data = data;
 	btf->size = size;
 	btf->types = btf->data + h.hdr_len + h.type_off;
 	btf->types_len = h.type_len;
@@ -735,6 +741,84 @@ int tpbpf_btf_parse(const void *data, size_t size, struct tpbpf_btf **out)
 fail:
 	tpbpf_btf_free(btf);
 	return err;
+}
+
+int tpbpf_btf_parse(const void *data, size_t size, struct tpbpf_btf **out)
+{
+	struct btf_header h;
+	unsigned char *copy;
+	int err;
+
+	/* refuse what is not BTF before copying it */
+	*out = NULL;
+	if ((err = check_header(data, size, &h)))
+		return err;
+	copy = malloc(size);
+	if (!copy)
+		return tpbpf_err(ENOMEM, "out of memory reading %zu bytes of BTF", size);
+	memcpy(copy, data, size);
+	return parse_owned(copy, size, out);
+}
+
+/*
+ * All of PATH in one buffer: sized by fstat where the file says its size
+ * (sysfs does), grown if it was wrong. No copy follows.
+ */
+static int read_whole(const char *path, unsigned char **data, size_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap, n = 0;
+	unsigned char *buf = NULL;
+	struct stat st;
+
+	if (fd < 0)
+		return tpbpf_err(errno, "cannot open %s: %s", path, strerror(errno));
+	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 1 << 16;
+	for (;;) {
+		ssize_t got;
+
+		if (n == cap || !buf) {
+			unsigned char *nb = realloc(buf, n == cap ? cap *= 2 : cap);
+
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return tpbpf_err(ENOMEM, "out of memory reading %s", path);
+			}
+			buf = nb;
+		}
+		got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+
+			free(buf);
+			close(fd);
+			return tpbpf_err(e, "cannot read %s: %s", path, strerror(e));
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	*data = buf;
+	*size = n;
+	return 0;
+}
+
+int tpbpf_btf_parse_file(const char *path, struct tpbpf_btf **out)
+{
+	unsigned char *data = NULL;
+	size_t size = 0;
+	int err;
+
+	*out = NULL;
+	if ((err = read_whole(path, &data, &size)))
+		return err;
+	if ((err = parse_owned(data, size, out)))
+		return tpbpf_err_prefix(-err, "%s: ", path);
+	return 0;
 }
 
 static void free_index(struct name_index *ix)

@@ -61,6 +61,12 @@ struct tpbpf_btf;
  * An error names the type ID and what is wrong with it.
  */
 int tpbpf_btf_parse(const void *data, size_t size, struct tpbpf_btf **out);
+/*
+ * The same for the file at PATH (/sys/kernel/btf/vmlinux), read into one
+ * buffer that the BTF keeps: no copy of the kernel's 5 MB. Errors start
+ * with PATH.
+ */
+int tpbpf_btf_parse_file(const char *path, struct tpbpf_btf **out);
 void tpbpf_btf_free(struct tpbpf_btf *btf);
 
 /* Types are numbered 1..count; 0 is void. */

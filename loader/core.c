@@ -999,12 +999,17 @@ int tpbpf_core_match_btf(const struct tpbpf_core_spec *spec, const struct tpbpf_
 				*out = cand;
 				first_id = id;
 				first_value = v;
-			} else if (v != first_value ||
-				   (tpbpf_core_kind_is_field(spec->kind) && cand.bit_offset != out->bit_offset)) {
+			} else if (v != first_value) {
 				tpbpf_core_spec_describe(spec, d, sizeof(d));
 				return tpbpf_err(EINVAL, "CO-RE %s of %s: ambiguous: target types %u and %u both match and give %llu and %llu",
 						 tpbpf_core_kind_name(spec->kind), d, first_id, id,
 						 (unsigned long long)first_value, (unsigned long long)v);
+			} else if (tpbpf_core_kind_is_field(spec->kind) && cand.bit_offset != out->bit_offset) {
+				/* the same answer for a field in two places is luck, not a match */
+				tpbpf_core_spec_describe(spec, d, sizeof(d));
+				return tpbpf_err(EINVAL, "CO-RE %s of %s: ambiguous: target types %u and %u both match, with the field at bits %llu and %llu",
+						 tpbpf_core_kind_name(spec->kind), d, first_id, id,
+						 (unsigned long long)out->bit_offset, (unsigned long long)cand.bit_offset);
 			}
 		}
 		if (r < 0)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "bpf_obj.h"
@@ -262,6 +263,36 @@ static void test_every_kind(void **state)
 	assert_memory_equal(tpbpf_btf_data(btf, &dlen), blob, len);
 	assert_int_equal(dlen, len);
 	tpbpf_btf_free(btf);
+	free(blob);
+}
+
+/* From a file, as the kernel's is read: no copy, errors name the file. */
+static void test_parse_file(void **state)
+{
+	struct all x;
+	size_t len;
+	unsigned char *blob = all_blob(&len, &x);
+	char path[] = "/tmp/tpbpf-btf-XXXXXX";
+	int fd = mkstemp(path);
+	struct tpbpf_btf *btf;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, blob, len), (ssize_t)len);
+	close(fd);
+	assert_int_equal(tpbpf_btf_parse_file(path, &btf), 0);
+	assert_int_equal(tpbpf_btf_type_count(btf), x.flex);
+	assert_int_equal(tpbpf_btf_find(btf, "task", BTF_KIND_STRUCT), x.task);
+	tpbpf_btf_free(btf);
+	/* cut short: the error says which file */
+	assert_int_equal(truncate(path, (off_t)len - 3), 0);
+	assert_int_equal(tpbpf_btf_parse_file(path, &btf), -EINVAL);
+	assert_null(btf);
+	assert_true(strncmp(tpbpf_error_detail(), path, strlen(path)) == 0);
+	assert_non_null(strstr(tpbpf_error_detail(), ": BTF: "));
+	unlink(path);
+	assert_int_equal(tpbpf_btf_parse_file(path, &btf), -ENOENT);
+	assert_non_null(strstr(tpbpf_error_detail(), "cannot open /tmp/tpbpf-btf-"));
 	free(blob);
 }
 
@@ -1525,6 +1556,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_kind),
+		cmocka_unit_test(test_parse_file),
 		cmocka_unit_test(test_flavors),
 		cmocka_unit_test(test_malformed_graphs),
 		cmocka_unit_test(test_malformed_sections),

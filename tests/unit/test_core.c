@@ -1121,6 +1121,11 @@ static void test_ambiguity(void **state)
 		if (same) {
 			assert_int_equal(value_of(&l, root, "0:0", TPBPF_CORE_FIELD_BYTE_OFFSET, &t), 0);
 		} else {
+			/* the same size in two places: still two answers */
+			assert_int_equal(resolve(&l, root, "0:0", TPBPF_CORE_FIELD_BYTE_SIZE, &t, &one), -EINVAL);
+			assert_non_null(strstr(tpbpf_error_detail(),
+					       "CO-RE byte_sz of task.pid: ambiguous: target types 2 and 3 both match, with the field at bits 0 and 32"));
+			one_free(&one);
 			assert_int_equal(resolve(&l, root, "0:0", TPBPF_CORE_FIELD_BYTE_OFFSET, &t, &one), -EINVAL);
 			assert_non_null(strstr(tpbpf_error_detail(),
 					       "CO-RE byte_off of task.pid: ambiguous: target types 2 and 3 both match and give 0 and 4"));
