@@ -70,7 +70,7 @@ struct name_index {
 };
 
 struct tpbpf_btf {
-	unsigned char *data;	/* our copy; datasec fixups write into it */
+	unsigned char *data;	/* ours (a copy, or the file as read); fixups write into it */
 	size_t size;
 	unsigned char *types;	/* the type section, 4-byte aligned */
 	uint32_t types_len;

@@ -21,11 +21,24 @@
 #include "btf.h"
 #include "internal.h"
 
+/*
+ * Names made here are cut to what the oldest kernels take (KSYM_NAME_LEN
+ * was 128): it also bounds what one reference can add to the strings.
+ */
+#define MAX_MADE_NAME 127
+
 struct writer {
 	unsigned char *types;
 	size_t len, cap;
 	char *strs;
 	size_t slen, scap;
+	/*
+	 * Names already made: renamed[off] for the original string at off,
+	 * arg_name[i] for "argI". Each is appended once, however many types
+	 * refer to it, so the output stays within a few times the input.
+	 */
+	uint32_t *renamed;
+	uint32_t *arg_name;
 	bool failed;		/* out of memory: the rest is skipped */
 };
 
@@ -108,7 +121,7 @@ static bool is_ident(const char *s)
 /*
  * NAME_OFF if its name is a C identifier; else a new name: the old one with
  * every other character made '_' (".data" -> "_data", "prog.count" ->
- * "prog_count"), or FALLBACK when it had none.
+ * "prog_count"), at most MAX_MADE_NAME long, or FALLBACK when it had none.
  */
 static uint32_t ident_name(struct writer *w, const struct tpbpf_btf *btf, uint32_t name_off,
 			   const char *fallback)
@@ -121,7 +134,9 @@ static uint32_t ident_name(struct writer *w, const struct tpbpf_btf *btf, uint32
 		return name_off;
 	if (!*name)
 		return add_str(w, fallback);
-	copy = strdup(name);
+	if (w->renamed[name_off])
+		return w->renamed[name_off];
+	copy = strndup(name, MAX_MADE_NAME);
 	if (!copy) {
 		w->failed = true;
 		return 0;
@@ -132,7 +147,20 @@ static uint32_t ident_name(struct writer *w, const struct tpbpf_btf *btf, uint32
 			*p = '_';
 	off = add_str(w, copy);
 	free(copy);
+	w->renamed[name_off] = off;
 	return off;
+}
+
+/* "argI", for parameter I that had no name. */
+static uint32_t arg_name(struct writer *w, uint32_t i)
+{
+	char name[16];
+
+	if (!w->arg_name[i]) {
+		snprintf(name, sizeof(name), "arg%u", i);
+		w->arg_name[i] = add_str(w, name);
+	}
+	return w->arg_name[i];
 }
 
 /* Does a kernel with SUP see a type of KIND replaced? */
@@ -215,10 +243,7 @@ static void put_proto_as_enum(struct writer *w, const struct tpbpf_btf *btf,
 
 	put_type(w, 0, BTF_KIND_ENUM, false, btf_vlen(t), 4);
 	for (uint32_t i = 0; i < btf_vlen(t); i++) {
-		char fallback[24];
-
-		snprintf(fallback, sizeof(fallback), "arg%u", i);
-		put_u32(w, ident_name(w, btf, p[i].name_off, fallback));
+		put_u32(w, p[i].name_off ? ident_name(w, btf, p[i].name_off, "") : arg_name(w, i));
 		put_u32(w, i);
 	}
 }
@@ -302,7 +327,9 @@ int tpbpf_btf_sanitized(const struct tpbpf_btf *btf,
 	*size = 0;
 	strs = tpbpf_btf_strings(btf, &slen);
 	w.strs = malloc(slen);
-	if (w.strs) {
+	w.renamed = calloc(slen, sizeof(*w.renamed));
+	w.arg_name = calloc((size_t)BTF_MAX_VLEN + 1, sizeof(*w.arg_name));
+	if (w.strs && w.renamed && w.arg_name) {
 		memcpy(w.strs, strs, slen);
 		w.slen = w.scap = slen;
 	} else {
@@ -312,6 +339,8 @@ int tpbpf_btf_sanitized(const struct tpbpf_btf *btf,
 		put_sanitized(&w, btf, id, support);
 	if (!w.failed && (w.len > UINT32_MAX || w.slen > UINT32_MAX - w.len))
 		w.failed = true;
+	free(w.renamed);
+	free(w.arg_name);
 	out = w.failed ? NULL : malloc(sizeof(h) + w.len + w.slen);
 	if (!out) {
 		free(w.types);

@@ -403,6 +403,9 @@ static int field_answer(const struct tpbpf_btf *btf, const struct path_end *e,
 int tpbpf_core_local(const struct tpbpf_core_spec *spec, struct tpbpf_core_target *out)
 {
 	const struct tpbpf_btf *btf = spec->btf;
+	const struct tpbpf_core_access *last;
+	const struct btf_type *lt;
+	struct path_end e;
 
 	memset(out, 0, sizeof(*out));
 	if (tpbpf_core_kind_is_type(spec->kind)) {
@@ -422,10 +425,9 @@ int tpbpf_core_local(const struct tpbpf_core_spec *spec, struct tpbpf_core_targe
 	}
 	if (spec->len < 1)
 		return tpbpf_err(EINVAL, "CO-RE: a field relocation's spec without a path");
-	struct path_end e = { .bit_offset = spec->bit_offset };
-	const struct tpbpf_core_access *last = &spec->access[spec->len - 1];
-	const struct btf_type *lt = tpbpf_btf_type(btf, last->type_id);
-
+	e = (struct path_end){ .bit_offset = spec->bit_offset };
+	last = &spec->access[spec->len - 1];
+	lt = tpbpf_btf_type(btf, last->type_id);
 	if (spec->len == 1) {
 		e.type_id = last->type_id;		/* the root itself */
 	} else if (btf_kind(lt) == BTF_KIND_ARRAY) {
@@ -910,12 +912,14 @@ static int match_field(struct matcher *m, const struct tpbpf_core_spec *spec, ui
 static int match_candidate(struct matcher *m, const struct tpbpf_core_spec *spec, uint32_t cand,
 			   struct tpbpf_core_target *out)
 {
+	struct path_end e;
+	int r;
+
 	memset(out, 0, sizeof(*out));
 	if (tpbpf_core_kind_is_type(spec->kind)) {
-		int r = spec->kind == TPBPF_CORE_TYPE_MATCHES ?
-			types_match(m, spec->root_id, cand, false, COMPAT_DEPTH) :
-			types_compat(m, spec->root_id, cand, COMPAT_DEPTH);
-
+		r = spec->kind == TPBPF_CORE_TYPE_MATCHES ?
+		    types_match(m, spec->root_id, cand, false, COMPAT_DEPTH) :
+		    types_compat(m, spec->root_id, cand, COMPAT_DEPTH);
 		if (r <= 0)
 			return r;
 		out->exists = true;
@@ -934,10 +938,8 @@ static int match_candidate(struct matcher *m, const struct tpbpf_core_spec *spec
 		if (!tt || !btf_is_any_enum(tt))
 			return 0;
 		for (uint32_t j = 0; j < btf_vlen(tt); j++) {
-			int err = spend(m);
-
-			if (err)
-				return err;
+			if ((r = spend(m)))
+				return r;
 			if (flavorless_equal(spec->access[0].name,
 					     tpbpf_btf_str(m->targ, btf_enumerator_name_off(tt, j)))) {
 				out->exists = true;
@@ -948,9 +950,7 @@ static int match_candidate(struct matcher *m, const struct tpbpf_core_spec *spec
 		}
 		return 0;
 	}
-	struct path_end e;
-	int r = match_field(m, spec, cand, &e);
-
+	r = match_field(m, spec, cand, &e);
 	if (r <= 0)
 		return r;
 	r = field_answer(m->targ, &e, out);

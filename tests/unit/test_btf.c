@@ -1150,6 +1150,54 @@ static void test_sanitize(void **state)
 	free(blob);
 }
 
+/*
+ * Many variables and parameters named by one long string that is no
+ * identifier: each made-up name is appended once and cut to 127
+ * characters, so a small blob cannot make a huge one.
+ */
+static void test_sanitize_bounded(void **state)
+{
+	enum { NAME = 60000, REFS = 4000 };
+	struct bb b;
+	struct tpbpf_btf *btf, *s;
+	char *name = malloc(NAME + 1);
+	uint32_t i32, name_off;
+	size_t in_len, out_len;
+	unsigned char *in;
+	void *out;
+
+	(void)state;
+	memset(name, '.', NAME);
+	name[NAME] = '\0';
+	bb_init(&b);
+	i32 = bb_int(&b, "int", 4, true);
+	name_off = bb_str(&b, name);
+	for (uint32_t k = 0; k < REFS; k++)
+		bb_var(&b, "", i32, 0);
+	bb_proto(&b, i32, REFS);
+	for (uint32_t k = 0; k < REFS; k++)
+		bb_param(&b, "", i32);
+	/* point every variable and parameter at the name, or into it */
+	for (uint32_t k = 0; k < REFS; k++) {
+		uint32_t off = name_off + k % 7;
+
+		memcpy(b.types + 16 + k * 16, &off, 4);
+		memcpy(b.types + 16 + REFS * 16 + 12 + k * 8, &off, 4);
+	}
+	in = bb_blob(&b, &in_len);
+	btf = must_parse(in, in_len);
+	assert_int_equal(tpbpf_btf_sanitized(btf, &no_support, &out, &out_len), 0);
+	assert_true(out_len < in_len + 8 * 128 + 1000);
+	s = must_parse(out, out_len);
+	assert_string_equal(tpbpf_btf_name(s, 2), "_______________________________________________________________________________________________________________________________");
+	tpbpf_btf_free(s);
+	tpbpf_btf_free(btf);
+	free(out);
+	free(in);
+	free(name);
+	bb_free(&b);
+}
+
 /* ---- .BTF.ext ---------------------------------------------------------------------- */
 
 /* An ext blob being written: the header, then the subsections in order. */
@@ -1566,6 +1614,7 @@ int main(void)
 		cmocka_unit_test(test_datasec_fixup),
 		cmocka_unit_test(test_datasec_fixup_of_an_object),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_sanitize_bounded),
 		cmocka_unit_test(test_btf_ext),
 		cmocka_unit_test(test_btf_ext_malformed),
 		cmocka_unit_test(test_btf_ext_access_strings),
