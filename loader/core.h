@@ -88,7 +88,8 @@ struct tpbpf_core_spec {
 
 /*
  * The spec's field is an array element or the root itself ("p[1]",
- * "args[1]"), not a struct member: only byte_off and byte_sz apply.
+ * "args[1]"), not a struct member: only byte_off, byte_sz and field_exists
+ * apply (tpbpf_core_spec_parse refuses the others).
  */
 bool tpbpf_core_spec_is_element(const struct tpbpf_core_spec *spec);
 
