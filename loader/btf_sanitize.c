@@ -33,12 +33,12 @@ struct writer {
 	char *strs;
 	size_t slen, scap;
 	/*
-	 * Names already made: renamed[off] for the original string at off,
-	 * arg_name[i] for "argI". Each is appended once, however many types
-	 * refer to it, so the output stays within a few times the input.
+	 * Names already made: renamed[off] for the original string at off
+	 * (allocated on the first one). Each is appended once, however many
+	 * types refer to it, so the output stays within a few times the input.
 	 */
 	uint32_t *renamed;
-	uint32_t *arg_name;
+	uint32_t orig_strs_len;
 	bool failed;		/* out of memory: the rest is skipped */
 };
 
@@ -134,6 +134,10 @@ static uint32_t ident_name(struct writer *w, const struct tpbpf_btf *btf, uint32
 		return name_off;
 	if (!*name)
 		return add_str(w, fallback);
+	if (!w->renamed && !(w->renamed = calloc(w->orig_strs_len, sizeof(*w->renamed)))) {
+		w->failed = true;
+		return 0;
+	}
 	if (w->renamed[name_off])
 		return w->renamed[name_off];
 	copy = strndup(name, MAX_MADE_NAME);
@@ -151,16 +155,13 @@ static uint32_t ident_name(struct writer *w, const struct tpbpf_btf *btf, uint32
 	return off;
 }
 
-/* "argI", for parameter I that had no name. */
+/* "argI", for parameter I that had no name (8 bytes in, at most 9 out). */
 static uint32_t arg_name(struct writer *w, uint32_t i)
 {
 	char name[16];
 
-	if (!w->arg_name[i]) {
-		snprintf(name, sizeof(name), "arg%u", i);
-		w->arg_name[i] = add_str(w, name);
-	}
-	return w->arg_name[i];
+	snprintf(name, sizeof(name), "arg%u", i);
+	return add_str(w, name);
 }
 
 /* Does a kernel with SUP see a type of KIND replaced? */
@@ -327,9 +328,8 @@ int tpbpf_btf_sanitized(const struct tpbpf_btf *btf,
 	*size = 0;
 	strs = tpbpf_btf_strings(btf, &slen);
 	w.strs = malloc(slen);
-	w.renamed = calloc(slen, sizeof(*w.renamed));
-	w.arg_name = calloc((size_t)BTF_MAX_VLEN + 1, sizeof(*w.arg_name));
-	if (w.strs && w.renamed && w.arg_name) {
+	w.orig_strs_len = slen;
+	if (w.strs) {
 		memcpy(w.strs, strs, slen);
 		w.slen = w.scap = slen;
 	} else {
@@ -340,7 +340,6 @@ int tpbpf_btf_sanitized(const struct tpbpf_btf *btf,
 	if (!w.failed && (w.len > UINT32_MAX || w.slen > UINT32_MAX - w.len))
 		w.failed = true;
 	free(w.renamed);
-	free(w.arg_name);
 	out = w.failed ? NULL : malloc(sizeof(h) + w.len + w.slen);
 	if (!out) {
 		free(w.types);
