@@ -48,4 +48,10 @@ void tpbpf_feature_forget(enum tpbpf_feature f);	/* for tests: ask again */
 /* strdup that reports -ENOMEM through tpbpf_err. */
 char *tpbpf_strdup(const char *s);
 
+/*
+ * For tests: read kernel BTF from PATH instead of /sys/kernel/btf/vmlinux
+ * (NULL: back to that), and forget what was read so far.
+ */
+void tpbpf_kernel_offsets_set_btf_path(const char *path);
+
 #endif
