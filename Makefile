@@ -68,10 +68,10 @@ $(B)/asan/%.o: %.c $(wildcard include/*.h loader/*.h)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(B)/libtpbpf.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(B)/libtpbpf-san.a: $(SAN_LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 # ---- BPF objects, embedded into the tpbpf command -----------------------
 $(B)/progs/%.bpf.o: progs/%.bpf.c include/tpbpf_bpf.h $(wildcard progs/*.h)
