@@ -84,6 +84,7 @@ enum tpbpf_feature {
 	TPBPF_FEAT_PERF_LINK,
 	TPBPF_FEAT_KERNEL_BTF,
 	TPBPF_FEAT_LRU_HASH,
+	TPBPF_FEAT_BTF,
 	TPBPF_FEAT_COUNT
 };
 
@@ -190,6 +191,12 @@ int tpbpf_object_global(const struct tpbpf_object *obj, const char *name,
  */
 int tpbpf_object_set_global(struct tpbpf_object *obj, const char *name,
 			    const void *value, size_t size);
+/*
+ * Where maps defined with __uint(pinning, LIBBPF_PIN_BY_NAME) are pinned,
+ * by their names (a bpffs directory; default /sys/fs/bpf). A map pinned
+ * there already is used if it is the same map, refused if it is another.
+ */
+int tpbpf_object_set_pin_root(struct tpbpf_object *obj, const char *dir);
 /* Keep every verifier log, not only those of rejected programs. */
 void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep);
 

@@ -23,6 +23,7 @@ enum tpbpf_reloc_kind {
 	TPBPF_RELOC_MAP_VALUE,	/* ld_imm64 of global data: map fd + offset */
 	TPBPF_RELOC_CALL,	/* call of a .text function (bpf-to-bpf) */
 	TPBPF_RELOC_CONST,	/* ld_imm64 of a load-time constant */
+	TPBPF_RELOC_CORE,	/* a CO-RE relocation (.BTF.ext): a field offset, size... */
 	TPBPF_RELOC_INVALID,	/* one the loader refuses: detail says why */
 };
 
@@ -38,6 +39,10 @@ struct tpbpf_reloc_info {
 	/* MAP_VALUE: offset; CALL: callee's first instruction; CONST: value */
 	uint64_t value;
 	int map_fd;		/* MAP_FD, MAP_VALUE: the map's fd, -1 until loaded */
+	/* CORE: target is "task_struct.tgid", symbol the kind ("byte_off") */
+	uint64_t local_value;	/* as compiled */
+	const char *source;	/* where value comes from on this kernel ("the kernel's BTF") */
+	bool poison;		/* this kernel lacks it: the instruction fails if it runs */
 	int err;		/* CONST unresolved or INVALID: negative errno */
 	const char *detail;	/* why, when err */
 };

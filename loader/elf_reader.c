@@ -10,9 +10,11 @@
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf.h"
 #include "internal.h"
 #include "object.h"
 
@@ -269,8 +271,11 @@ static int read_relocations(struct tpbpf_object *obj, Elf *elf)
 			return tpbpf_err(EINVAL, "%s: relocation section for section %u, which does not exist",
 					 obj->name, (unsigned)sh.sh_info);
 		target = &obj->secs[sh.sh_info];
-		/* Only code is relocated; .BTF, debug info and the rest are not needed. */
-		if (!(target->flags & SHF_EXECINSTR))
+		/*
+		 * Code is relocated, and .maps has the slots of maps of maps in
+		 * its; .BTF, debug info and the rest are not needed.
+		 */
+		if (!(target->flags & SHF_EXECINSTR) && strcmp(target->name, ".maps") != 0)
 			continue;
 		/* A second table for one section would overwrite (and leak) the first. */
 		if (target->relocs)
@@ -336,8 +341,7 @@ static int classify_sections(struct tpbpf_object *obj)
 		} else if (is_legacy_maps_section(s->name)) {
 			s->role = SEC_MAPS;
 		} else if (strcmp(s->name, ".maps") == 0) {
-			return tpbpf_err(ENOTSUP, "%s: maps defined in SEC(\".maps\") need BTF, which tpbpf does not use; define them with struct bpf_map_def in SEC(\"maps\")",
-					 obj->name);
+			s->role = SEC_MAPS;
 		} else if (s->flags & SHF_EXECINSTR && s->type == SHT_PROGBITS) {
 			if (s->size % sizeof(struct bpf_insn))
 				return tpbpf_err(EINVAL, "%s: code section %s is %zu bytes, not a whole number of instructions",
@@ -459,7 +463,7 @@ static int find_programs(struct tpbpf_object *obj)
 	return 0;
 }
 
-static int add_map(struct tpbpf_object *obj, struct tpbpf_map **out)
+int tpbpf_obj_add_map(struct tpbpf_object *obj, struct tpbpf_map **out)
 {
 	struct tpbpf_map *maps = realloc(obj->maps, (obj->nr_maps + 1) * sizeof(*maps));
 
@@ -529,7 +533,7 @@ static int read_map_section(struct tpbpf_object *obj, size_t idx)
 			if (raw[k])
 				return tpbpf_err(EINVAL, "%s: map %s sets fields tpbpf does not know (definition of %zu bytes)",
 						 obj->name, sym->name, entry);
-		err = add_map(obj, &m);
+		err = tpbpf_obj_add_map(obj, &m);
 		if (err)
 			return err;
 		m->name = tpbpf_strdup(sym->name);
@@ -579,7 +583,8 @@ static int read_map_defs(struct tpbpf_object *obj)
 
 		if (obj->secs[i].role != SEC_MAPS)
 			continue;
-		err = read_map_section(obj, i);
+		err = strcmp(obj->secs[i].name, ".maps") == 0 ? tpbpf_obj_read_btf_maps(obj, i) :
+								read_map_section(obj, i);
 		if (err)
 			return err;
 	}
@@ -611,7 +616,7 @@ static int read_data_sections(struct tpbpf_object *obj)
 		if (s->size == 0 || s->size > UINT32_MAX)
 			return tpbpf_err(EINVAL, "%s: global data section %s has an unusable size %zu",
 					 obj->name, s->name, s->size);
-		err = add_map(obj, &m);
+		err = tpbpf_obj_add_map(obj, &m);
 		if (err)
 			return err;
 		m->name = tpbpf_strdup(s->name);
@@ -629,6 +634,49 @@ static int read_data_sections(struct tpbpf_object *obj)
 			m->flags = BPF_F_RDONLY_PROG;
 		s->map_idx = (int)(obj->nr_maps - 1);
 		tpbpf_log("global data %s: %zu bytes -> array map", s->name, s->size);
+	}
+	return 0;
+}
+
+/*
+ * The object's own BTF and .BTF.ext, when it has them (clang -g): needed
+ * for maps in SEC(".maps") and CO-RE relocations, used to give maps their
+ * types. One that does not read is not an error yet: what needs it fails
+ * later, saying why.
+ */
+static int read_btf(struct tpbpf_object *obj)
+{
+	const struct obj_section *btf = NULL, *ext = NULL;
+	int err;
+
+	for (size_t i = 1; i < obj->nr_secs; i++) {
+		if (strcmp(obj->secs[i].name, ".BTF") == 0)
+			btf = &obj->secs[i];
+		else if (strcmp(obj->secs[i].name, ".BTF.ext") == 0)
+			ext = &obj->secs[i];
+	}
+	if (!btf || !btf->data)
+		return 0;
+	err = tpbpf_btf_parse(btf->data, btf->size, &obj->btf);
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		snprintf(obj->btf_err, sizeof(obj->btf_err), ": its .BTF does not read: %s",
+			 tpbpf_error_detail());
+		tpbpf_log("%s: .BTF (%zu bytes) does not read: %s", obj->name, btf->size,
+			  tpbpf_error_detail());
+		return 0;
+	}
+	tpbpf_log(".BTF: %zu bytes, %u types", btf->size, tpbpf_btf_type_count(obj->btf));
+	if (!ext || !ext->data)
+		return 0;
+	err = tpbpf_btf_ext_parse(ext->data, ext->size, obj->btf, &obj->btf_ext);
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		snprintf(obj->btf_err, sizeof(obj->btf_err), ": its .BTF.ext does not read: %s",
+			 tpbpf_error_detail());
+		tpbpf_log("%s: .BTF.ext does not read: %s", obj->name, tpbpf_error_detail());
 	}
 	return 0;
 }
@@ -679,6 +727,8 @@ int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size)
 	if (!err)
 		err = read_relocations(obj, elf);
 	elf_end(elf);
+	if (!err)
+		err = read_btf(obj);
 	if (!err)
 		err = classify_sections(obj);
 	if (!err)

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/btf.h>
+
 #include "internal.h"
 #include "sys_bpf.h"
 
@@ -41,6 +43,7 @@ static int probe_memcg(void);
 static int probe_perf_link(void);
 static int probe_kernel_btf(void);
 static int probe_lru_hash(void);
+static int probe_btf(void);
 static int probe_tracepoint(void) { return probe_prog_type(BPF_PROG_TYPE_TRACEPOINT); }
 static int probe_raw_tp(void) { return probe_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT); }
 static int probe_raw_tp_w(void) { return probe_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE); }
@@ -72,6 +75,7 @@ static struct feature features[TPBPF_FEAT_COUNT] = {
 	[TPBPF_FEAT_MEMCG] = { "memcg_accounting", "BPF memory charged to the memory cgroup", "5.11", "raise RLIMIT_MEMLOCK before creating maps", probe_memcg, -1, false },
 	[TPBPF_FEAT_PERF_LINK] = { "perf_link_cookie", "BPF links for perf events, with cookies (TP_EVENT_ID)", "5.15", "attach with PERF_EVENT_IOC_SET_BPF; TP_EVENT_ID is unavailable", probe_perf_link, -1, false },
 	[TPBPF_FEAT_LRU_HASH] = { "lru_hash", "LRU hash maps (BPF_MAP_TYPE_LRU_HASH)", "4.10", "create them as plain hash maps: a full map takes no new entries", probe_lru_hash, -1, false },
+	[TPBPF_FEAT_BTF] = { "btf", "the object's BTF loaded into the kernel (BPF_BTF_LOAD), for typed maps", "4.18", "create maps without BTF types", probe_btf, -1, false },
 	[TPBPF_FEAT_KERNEL_BTF] = { "kernel_btf", "the kernel's own BTF (" TPBPF_KERNEL_BTF_PATH ")", "5.4", "kernel struct offsets from an offsets file (--offsets FILE)", probe_kernel_btf, -1, false },
 };
 
@@ -349,6 +353,30 @@ static int probe_lru_hash(void)
 		return 1;
 	}
 	return fd == -EINVAL ? 0 : tpbpf_err(-fd, "feature probe: BPF_MAP_CREATE: %s", strerror(-fd));
+}
+
+/* A BTF of one int: the kernel takes BTF at all. */
+static int probe_btf(void)
+{
+	/* Strings start with the empty one: "a" is at offset 1. */
+	struct {
+		struct btf_header h;
+		uint32_t w[4];
+		char strs[3];
+	} b = {
+		.h = { .magic = 0xeB9F, .version = 1, .hdr_len = sizeof(struct btf_header),
+		       .type_len = 16, .str_off = 16, .str_len = 3 },
+		.w = { 1, BTF_KIND_INT << 24, 4, 32 },
+		.strs = "\0a",
+	};
+	int fd = tpbpf_sys_btf_load(&b, sizeof(b.h) + 19, NULL, 0);
+
+	if (fd >= 0) {
+		tpbpf_sys_close(fd, "probe BTF");
+		return 1;
+	}
+	return fd == -EINVAL || fd == -E2BIG ? 0 :
+	       tpbpf_err(-fd, "feature probe: BPF_BTF_LOAD: %s", strerror(-fd));
 }
 
 /* Not a load: the kernel exposes its BTF as a file when it was built with it. */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "internal.h"
 #include "object.h"
 #include "tpbpf_inspect.h"
@@ -361,6 +362,45 @@ static void const_text(const char *sym, char *buf, size_t len)
 	}
 }
 
+/*
+ * A CO-RE entry: what it asks, what the object holds, and this kernel's
+ * answer with where it comes from. The source string lives in a static
+ * buffer per thread: the info is used before the next call.
+ */
+static void core_info(struct tpbpf_object *obj, const struct tpbpf_program *prog,
+		      const struct reloc *r, struct tpbpf_reloc_info *info,
+		      char *target, size_t target_len, char *detail, size_t detail_len)
+{
+	static _Thread_local char source[600];
+	struct tpbpf_core_target local, t;
+	uint64_t v;
+	int err;
+
+	tpbpf_core_spec_describe(r->core, target, target_len);
+	info->source = source;
+	source[0] = '\0';
+	if (tpbpf_core_local(r->core, &local) == 0 &&
+	    tpbpf_core_value(r->core, &local, &v) == 0)
+		info->local_value = v;
+	err = tpbpf_obj_core_resolve(obj, prog, r->core, &t, source, sizeof(source));
+	if (err) {
+		info->err = err;
+		snprintf(detail, detail_len, "%s", tpbpf_error_detail());
+		return;
+	}
+	err = tpbpf_core_value(r->core, &t, &v);
+	if (err == -ENOENT) {
+		/* The source knows the type and says this is not in it: poisoned. */
+		info->poison = true;
+		snprintf(detail, detail_len, "not on this kernel: the instruction fails if it runs (guard it with bpf_core_field_exists())");
+	} else if (err) {
+		info->err = err;
+		snprintf(detail, detail_len, "%s", tpbpf_error_detail());
+	} else {
+		info->value = v;
+	}
+}
+
 void tpbpf_obj_reloc_info(struct tpbpf_object *obj, const struct tpbpf_program *prog,
 			  const struct reloc *r, struct tpbpf_reloc_info *info,
 			  char *target, size_t target_len, char *detail, size_t detail_len)
@@ -397,6 +437,9 @@ void tpbpf_obj_reloc_info(struct tpbpf_object *obj, const struct tpbpf_program *
 				snprintf(target, target_len, "%s", prog->funcs[i].name);
 		info->value = r->callee;
 		break;
+	case TPBPF_RELOC_CORE:
+		core_info(obj, prog, r, info, target, target_len, detail, detail_len);
+		break;
 	case TPBPF_RELOC_CONST:
 		const_text(r->sym, target, target_len);
 		err = tpbpf_obj_resolve_const(obj, r->sym, &value);
@@ -429,6 +472,17 @@ int tpbpf_reloc_describe(const struct tpbpf_reloc_info *r, char *buf, size_t len
 	case TPBPF_RELOC_CALL:
 		return snprintf(buf, len, "call %s -> .text function %s at insn %llu",
 				sym, r->target, (unsigned long long)r->value);
+	case TPBPF_RELOC_CORE:
+		if (r->err)
+			return snprintf(buf, len, "CO-RE %s %s: %llu in the object -> unresolved: %s",
+					sym, r->target, (unsigned long long)r->local_value, r->detail);
+		if (r->poison)
+			return snprintf(buf, len, "CO-RE %s %s: %llu in the object -> %s (%s)",
+					sym, r->target, (unsigned long long)r->local_value, r->detail,
+					r->source);
+		return snprintf(buf, len, "CO-RE %s %s: %llu in the object -> %llu from %s",
+				sym, r->target, (unsigned long long)r->local_value,
+				(unsigned long long)r->value, r->source);
 	case TPBPF_RELOC_CONST:
 		if (r->err)
 			return snprintf(buf, len, "constant %s -> %s: unresolved: %s",
@@ -630,7 +684,7 @@ static void map_requirements(struct req_state *st, const struct tpbpf_map *m)
 	const char *type = tpbpf_map_type_name(m->type);
 	char what[96];
 
-	if (m->origin != MAP_FROM_DEF) {
+	if (map_is_global_data(m)) {
 		need(st, KV(5, 2), false, "global data",
 		     "section %s becomes a single-entry array map that the program addresses directly (BPF_PSEUDO_MAP_VALUE%s)",
 		     m->name, m->origin == MAP_FROM_RODATA ? ", read-only with BPF_F_RDONLY_PROG" : "");

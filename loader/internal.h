@@ -54,4 +54,15 @@ char *tpbpf_strdup(const char *s);
  */
 void tpbpf_kernel_offsets_set_btf_path(const char *path);
 
+/*
+ * What kernel_offsets.c knows of the running kernel's structs: its BTF
+ * (read once; NULL when absent or forced absent), and the offsets file
+ * given with tpbpf_set_kernel_offsets_file() (its path, NULL if none, and
+ * a lookup in it alone: -ENOENT when it lacks STRUCT.FIELD).
+ */
+struct tpbpf_btf;
+const struct tpbpf_btf *tpbpf_kernel_btf(void);
+const char *tpbpf_kernel_offsets_path(void);
+int tpbpf_kernel_offsets_file_lookup(const char *st, const char *field, uint64_t *offset);
+
 #endif

@@ -234,6 +234,28 @@ static struct tpbpf_btf *kernel_btf(void)
 	return kbtf.btf;
 }
 
+const struct tpbpf_btf *tpbpf_kernel_btf(void)
+{
+	return kernel_btf();
+}
+
+const char *tpbpf_kernel_offsets_path(void)
+{
+	return file.path;
+}
+
+int tpbpf_kernel_offsets_file_lookup(const char *st, const char *field, uint64_t *offset)
+{
+	const struct offset_entry *e = file_find(st, field);
+
+	if (!e)
+		return -ENOENT;
+	*offset = e->offset;
+	tpbpf_log("kernel offset %s.%s = %llu (offsets file %s, line %u)", st, field,
+		  (unsigned long long)e->offset, file.path, e->line);
+	return 0;
+}
+
 static int missing(const char *st, const char *field, const char *why)
 {
 	return tpbpf_err(ENOENT, "no offset known for struct %s field %s (%s); supply it with an offsets file: tpbpf --offsets FILE ..., write one with 'tpbpf offsets --from-headers DIR --struct %s.%s > FILE' (DIR: this kernel's build or headers tree), or run a kernel with BTF (CONFIG_DEBUG_INFO_BTF=y)",

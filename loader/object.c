@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "internal.h"
 #include "object.h"
 #include "sys_bpf.h"
@@ -32,6 +33,7 @@ int tpbpf_object_open_mem(const void *data, size_t size, const char *name,
 	obj = calloc(1, sizeof(*obj));
 	if (!obj)
 		return tpbpf_err(ENOMEM, "out of memory");
+	obj->btf_fd = -1;
 	obj->name = tpbpf_strdup(name && name[0] ? name : "object");
 	if (!obj->name) {
 		free(obj);
@@ -137,6 +139,17 @@ int tpbpf_object_set_global(struct tpbpf_object *obj, const char *name,
 	return 0;
 }
 
+int tpbpf_object_set_pin_root(struct tpbpf_object *obj, const char *dir)
+{
+	char *d = tpbpf_strdup(dir);
+
+	if (!d)
+		return -ENOMEM;
+	free(obj->pin_root);
+	obj->pin_root = d;
+	return 0;
+}
+
 void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep)
 {
 	obj->keep_logs = keep;
@@ -213,6 +226,11 @@ int tpbpf_object_load(struct tpbpf_object *obj)
 			return err;
 		}
 	}
+	err = tpbpf_obj_fill_prog_slots(obj);
+	if (err) {
+		unload(obj);
+		return err;
+	}
 	obj->loaded = true;
 	return 0;
 }
@@ -256,8 +274,19 @@ void tpbpf_object_close(struct tpbpf_object *obj)
 		free(p->log);
 		tpbpf_obj_free_plan(p);
 	}
-	for (size_t i = 0; i < obj->nr_maps; i++)
-		free(obj->maps[i].name);
+	for (size_t i = 0; i < obj->nr_maps; i++) {
+		struct tpbpf_map *m = &obj->maps[i];
+
+		free(m->name);
+		free(m->slots);
+		if (m->inner_def) {
+			free(m->inner_def->name);
+			free(m->inner_def);
+		}
+	}
+	tpbpf_btf_ext_free(obj->btf_ext);
+	tpbpf_btf_free(obj->btf);
+	free(obj->pin_root);
 	for (size_t i = 0; i < obj->nr_warnings; i++)
 		free(obj->warnings[i]);
 	free(obj->warnings);

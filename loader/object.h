@@ -54,7 +54,19 @@ struct obj_section {
 	int map_idx;		/* SEC_DATA: its map in obj->maps, else -1 */
 };
 
-enum map_origin { MAP_FROM_DEF, MAP_FROM_DATA, MAP_FROM_RODATA, MAP_FROM_BSS };
+enum map_origin {
+	MAP_FROM_DEF,		/* struct bpf_map_def in "maps" or "maps/NAME" */
+	MAP_FROM_BTF,		/* a variable of SEC(".maps"), described by BTF */
+	MAP_FROM_DATA,		/* global data sections */
+	MAP_FROM_RODATA,
+	MAP_FROM_BSS,
+};
+
+/* A slot of a map of maps or program array given in its definition. */
+struct map_slot {
+	uint32_t key;
+	const char *target;	/* the map or program it holds, by name */
+};
 
 struct tpbpf_map {
 	struct tpbpf_object *obj;
@@ -64,8 +76,24 @@ struct tpbpf_map {
 	size_t sec_idx;		/* its maps section, or the data section */
 	uint64_t sec_off;	/* offset of its definition in the maps section */
 	int inner;		/* map-in-map: index of the inner map's definition, else -1 */
+	/* BTF-defined maps (btf_maps.c) */
+	uint32_t btf_key_type_id, btf_value_type_id;	/* in the object's BTF; 0: none */
+	uint64_t map_extra;
+	bool pin_by_name;	/* LIBBPF_PIN_BY_NAME */
+	struct tpbpf_map *inner_def;	/* map of maps: what its slots look like (owned) */
+	bool has_values;	/* __array(values, ...): its slots start at values_off */
+	uint64_t values_off;
+	struct map_slot *slots;
+	size_t nr_slots;
 	int fd;
 };
+
+/* A map made from .data, .rodata or .bss rather than defined as a map. */
+static inline bool map_is_global_data(const struct tpbpf_map *m)
+{
+	return m->origin == MAP_FROM_DATA || m->origin == MAP_FROM_RODATA ||
+	       m->origin == MAP_FROM_BSS;
+}
 
 /*
  * A program attached to one tracepoint: the fds that hold the attachment.
@@ -94,6 +122,9 @@ struct reloc {
 	uint64_t off;		/* MAP_VALUE: offset in the map's value; CONST: the addend */
 	size_t callee;		/* CALL: where the called instruction lands */
 	const char *why;	/* INVALID: why the loader refuses it */
+	char *why_owned;	/* ... when it is made for this entry */
+	struct tpbpf_core_spec *core;	/* CORE: what it asks (owned) */
+	bool poisoned;		/* CORE: applied as a poisoned instruction */
 };
 
 /* A .text function appended to a program, and where it lands. */
@@ -140,9 +171,17 @@ struct const_value {
 	uint64_t value;
 };
 
+struct tpbpf_btf;
+struct tpbpf_btf_ext;
+
 struct tpbpf_object {
 	char *name;
 	char license[128];
+	struct tpbpf_btf *btf;		/* its .BTF, when it has one that reads */
+	struct tpbpf_btf_ext *btf_ext;	/* its .BTF.ext */
+	char btf_err[300];		/* why .BTF or .BTF.ext did not read */
+	int btf_fd;			/* its BTF in the kernel, else -1 */
+	char *pin_root;			/* bpffs directory of pinned maps */
 	char **warnings;		/* tpbpf_obj_warn() */
 	size_t nr_warnings;
 	struct obj_section *secs;	/* indexed by ELF section index */
@@ -163,6 +202,10 @@ struct tpbpf_object {
 
 /* Step 1 (elf_reader.c): parse an ELF image into OBJ. */
 int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size);
+/* A new map at the end of obj->maps (pointers into it move). */
+int tpbpf_obj_add_map(struct tpbpf_object *obj, struct tpbpf_map **out);
+/* Step 1, maps of SEC(".maps") (btf_maps.c), the section at SEC_IDX. */
+int tpbpf_obj_read_btf_maps(struct tpbpf_object *obj, size_t sec_idx);
 /*
  * The locked-memory limit (maps.c): raise it after a first EPERM, once;
  * true if it was raised just now. Why an EPERM happened, for messages.
@@ -170,6 +213,15 @@ int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size);
 bool tpbpf_obj_raise_memlock(void);
 void tpbpf_obj_memlock_reset(void);	/* for tests: as at start */
 void tpbpf_obj_memlock_why(char *buf, size_t len, unsigned long long need_kib);
+/* Step 2, first part (btf_load.c): the object's BTF in the kernel, if it can be. */
+int tpbpf_obj_load_btf(struct tpbpf_object *obj);
+void tpbpf_obj_close_btf(struct tpbpf_object *obj);
+/* The BTF value type of a global data map: its section's DATASEC; 0 if none. */
+uint32_t tpbpf_obj_datasec_type(const struct tpbpf_object *obj, const struct tpbpf_map *m);
+/* Where pinned maps go unless tpbpf_object_set_pin_root() says otherwise. */
+#define TPBPF_DEFAULT_PIN_ROOT "/sys/fs/bpf"
+/* After the programs load (maps.c): program arrays' slots given in their definitions. */
+int tpbpf_obj_fill_prog_slots(struct tpbpf_object *obj);
 /* Step 2 (maps.c): create every map; close them again. */
 int tpbpf_obj_create_maps(struct tpbpf_object *obj);
 void tpbpf_obj_close_maps(struct tpbpf_object *obj);
@@ -183,6 +235,17 @@ void tpbpf_obj_free_plan(struct tpbpf_program *prog);
  */
 int tpbpf_obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
 int tpbpf_obj_layout_program(struct tpbpf_object *obj, struct tpbpf_program *prog, bool dry);
+/*
+ * CO-RE (core_resolve.c): the answer on this kernel to what SPEC asks,
+ * from the kernel's BTF, a tracefs format or the offsets file; SOURCE says
+ * which. -ENOENT, with the detail naming the ways to provide it, when
+ * nothing on this kernel can answer a relocation that needs an answer.
+ */
+struct tpbpf_core_spec;
+struct tpbpf_core_target;
+int tpbpf_obj_core_resolve(struct tpbpf_object *obj, const struct tpbpf_program *prog,
+			   const struct tpbpf_core_spec *spec, struct tpbpf_core_target *out,
+			   char *source, size_t source_len);
 /* One plan entry as inspect shows it (inspect.c), resolving constants. */
 void tpbpf_obj_reloc_info(struct tpbpf_object *obj, const struct tpbpf_program *prog,
 			  const struct reloc *r, struct tpbpf_reloc_info *info,

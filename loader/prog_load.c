@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core.h"
 #include "internal.h"
 #include "object.h"
 #include "sys_bpf.h"
@@ -108,9 +109,38 @@ static bool unknown_helper(const char *log, char *buf, size_t len)
 	return true;
 }
 
+/*
+ * The verifier reached a CO-RE relocation that was poisoned because this
+ * kernel lacks what it reads ("N: (85) call unknown#195896080"): name it.
+ */
+static bool poisoned_reached(const struct tpbpf_program *prog, char *buf, size_t len)
+{
+	char mark[32], desc[256];
+	const char *p, *start;
+	unsigned long insn;
+
+	snprintf(mark, sizeof(mark), "unknown#%u", TPBPF_CORE_POISON);
+	if (!prog->log || !(p = strstr(prog->log, mark)))
+		return false;
+	for (start = p; start > prog->log && start[-1] != '\n'; start--)
+		;
+	insn = strtoul(start, NULL, 10);
+	for (size_t i = 0; i < prog->nr_relocs; i++) {
+		const struct reloc *r = &prog->relocs[i];
+
+		if (r->kind != TPBPF_RELOC_CORE || !r->poisoned || r->insn != insn)
+			continue;
+		tpbpf_core_spec_describe(r->core, desc, sizeof(desc));
+		snprintf(buf, len, "instruction %lu reads %s (CO-RE %s), which this kernel does not have; guard that code with bpf_core_field_exists() or bpf_core_type_exists() so the verifier sees it cannot run",
+			 insn, desc, tpbpf_core_kind_name(r->core->kind));
+		return true;
+	}
+	return false;
+}
+
 static int explain_load_error(struct tpbpf_program *prog, int err)
 {
-	char line[384];
+	char line[768];
 
 	switch (-err) {
 	case EPERM:
@@ -124,6 +154,9 @@ static int explain_load_error(struct tpbpf_program *prog, int err)
 					 prog->obj->license[0] ? prog->obj->license : "missing",
 					 prog->obj->license[0] ? "\"" : "",
 					 log_reason(prog->log, line, sizeof(line)));
+		if (poisoned_reached(prog, line, sizeof(line)))
+			return tpbpf_err(-err, "program %s (section %s): %s", prog->name,
+					 prog->section, line);
 		if (prog->log && unknown_helper(prog->log, line, sizeof(line)))
 			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
 					 prog->name, prog->section, line);

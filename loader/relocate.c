@@ -15,6 +15,9 @@
  *  - ld_imm64 of a "tpbpf." symbol   CONST      -> the load-time constant's value
  *  - call of a function in .text     CALL       -> imm = distance to where the
  *                                                  function landed
+ *  - a CO-RE record of .BTF.ext      CORE       -> the field offset, size,
+ *                                                  "exists"... of this kernel
+ *                                                  (core_resolve.c, core.c)
  *  - anything the loader cannot do   INVALID    -> the load fails, saying why
  *
  * Applying the plan, at load: copy the code in its layout and write each
@@ -29,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf.h"
+#include "core.h"
 #include "internal.h"
 #include "object.h"
 
@@ -208,7 +213,8 @@ static int plan_ld_imm64(struct planner *pl, size_t sec_idx, size_t i, size_t at
 	}
 	if (sym->shndx < obj->nr_secs && obj->secs[sym->shndx].role == SEC_MAPS) {
 		for (size_t m = 0; m < obj->nr_maps; m++) {
-			if (obj->maps[m].origin != MAP_FROM_DEF || obj->maps[m].sec_idx != sym->shndx ||
+			if ((obj->maps[m].origin != MAP_FROM_DEF && obj->maps[m].origin != MAP_FROM_BTF) ||
+			    obj->maps[m].sec_idx != sym->shndx ||
 			    obj->maps[m].sec_off != sym->value + (uint32_t)insn->imm)
 				continue;
 			r = add_reloc(pl, TPBPF_RELOC_MAP_FD, sec_idx, i, at, name);
@@ -308,6 +314,51 @@ static int plan_range(struct planner *pl, size_t sec_idx, size_t sec_off, size_t
 	return 0;
 }
 
+/*
+ * The CO-RE records of section SEC_IDX for its instructions SEC_OFF ..
+ * SEC_OFF + CNT, which land at POS in the program.
+ */
+static int plan_core(struct planner *pl, size_t sec_idx, size_t sec_off, size_t cnt,
+		     size_t pos)
+{
+	struct tpbpf_object *obj = pl->obj;
+	struct tpbpf_btf_ext_recs recs;
+
+	if (!obj->btf_ext)
+		return 0;
+	tpbpf_btf_ext_core_relos(obj->btf_ext, obj->secs[sec_idx].name, &recs);
+	for (uint32_t k = 0; k < recs.n; k++) {
+		const struct tpbpf_core_relo *rec =
+			(const void *)((const char *)recs.recs + (size_t)k * recs.rec_size);
+		size_t i = rec->insn_off / sizeof(struct bpf_insn);
+		struct reloc *r;
+
+		if (i < sec_off || i >= sec_off + cnt)
+			continue;
+		if (rec->insn_off % sizeof(struct bpf_insn))
+			return invalid(pl, sec_idx, i, pos + (i - sec_off), "CO-RE",
+				       "a CO-RE record not on an instruction boundary");
+		r = add_reloc(pl, TPBPF_RELOC_CORE, sec_idx, i, pos + (i - sec_off),
+			      tpbpf_core_kind_name(rec->kind));
+		if (!r)
+			return -ENOMEM;
+		r->core = calloc(1, sizeof(*r->core));
+		if (!r->core)
+			return tpbpf_err(ENOMEM, "out of memory");
+		if (tpbpf_core_spec_parse(obj->btf, rec, r->core)) {
+			/* The load fails with it; inspect shows it. */
+			r->kind = TPBPF_RELOC_INVALID;
+			r->why_owned = tpbpf_strdup(tpbpf_error_detail());
+			if (!r->why_owned)
+				return -ENOMEM;
+			r->why = r->why_owned;
+			free(r->core);
+			r->core = NULL;
+		}
+	}
+	return 0;
+}
+
 static int by_insn(const void *a, const void *b)
 {
 	const struct reloc *x = a, *y = b;
@@ -341,6 +392,11 @@ static int plan_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
 
 	prog->layout_cnt = prog->sec_insn_cnt;
 	err = plan_range(&pl, prog->sec_idx, prog->sec_insn_off, prog->sec_insn_cnt, 0);
+	if (!err)
+		err = plan_core(&pl, prog->sec_idx, prog->sec_insn_off, prog->sec_insn_cnt, 0);
+	for (size_t i = 0; !err && i < prog->nr_funcs; i++)
+		err = plan_core(&pl, obj->text_idx, prog->funcs[i].sec_off, prog->funcs[i].cnt,
+				prog->funcs[i].pos);
 	if (err)
 		return err;
 	if (prog->nr_relocs)
@@ -371,6 +427,10 @@ int tpbpf_obj_plan_relocations(struct tpbpf_object *obj)
 
 void tpbpf_obj_free_plan(struct tpbpf_program *prog)
 {
+	for (size_t i = 0; i < prog->nr_relocs; i++) {
+		free(prog->relocs[i].core);
+		free(prog->relocs[i].why_owned);
+	}
 	free(prog->relocs);
 	free(prog->funcs);
 	free(prog->cookie_calls);
@@ -405,8 +465,45 @@ static void log_reloc(struct tpbpf_object *obj, const struct tpbpf_program *prog
 		  obj->secs[r->sec_idx].name, r->sec_insn, line);
 }
 
+/*
+ * A CO-RE entry: this kernel's answer (core_resolve.c) written over the
+ * compiled one (core.c), or the instruction poisoned where the kernel
+ * lacks what it reads.
+ */
+static int apply_core(struct tpbpf_object *obj, struct tpbpf_program *prog,
+		      struct reloc *r, bool dry)
+{
+	struct tpbpf_core_target local, target;
+	char source[600], why[512], desc[256];
+	int err;
+
+	err = tpbpf_core_local(r->core, &local);
+	if (!err)
+		err = tpbpf_obj_core_resolve(obj, prog, r->core, &target, source, sizeof(source));
+	if (err) {
+		if (dry)
+			return 0;
+		tpbpf_core_spec_describe(r->core, desc, sizeof(desc));
+		return tpbpf_err_prefix(-err, "%s: program %s: section %s, instruction %zu, CO-RE %s: ",
+					obj->name, prog->name, obj->secs[r->sec_idx].name,
+					r->sec_insn, desc);
+	}
+	err = tpbpf_core_patch(prog->insns, prog->insn_cnt, r->insn, r->core, &local, &target,
+			       why, sizeof(why));
+	if (err < 0) {
+		if (dry)
+			return 0;
+		tpbpf_core_spec_describe(r->core, desc, sizeof(desc));
+		return tpbpf_err(-err, "%s: program %s: section %s, instruction %zu, CO-RE %s from %s: %s",
+				 obj->name, prog->name, obj->secs[r->sec_idx].name, r->sec_insn,
+				 desc, source, why);
+	}
+	r->poisoned = err == 1;
+	return 0;
+}
+
 static int apply(struct tpbpf_object *obj, struct tpbpf_program *prog,
-		 const struct reloc *r, bool dry)
+		 struct reloc *r, bool dry)
 {
 	struct bpf_insn *insn = &prog->insns[r->insn];
 	const struct tpbpf_map *m = r->map >= 0 ? &obj->maps[r->map] : NULL;
@@ -439,6 +536,8 @@ static int apply(struct tpbpf_object *obj, struct tpbpf_program *prog,
 		insn[0].imm = (int32_t)(uint32_t)value;
 		insn[1].imm = (int32_t)(uint32_t)(value >> 32);
 		return 0;
+	case TPBPF_RELOC_CORE:
+		return apply_core(obj, prog, r, dry);
 	case TPBPF_RELOC_INVALID:
 	default:
 		return dry ? 0 : reloc_err(obj, prog, r, EINVAL, r->why ? r->why : "not relocatable");

@@ -60,6 +60,8 @@ static const char *reloc_kind_name(enum tpbpf_reloc_kind k, bool json)
 		return "call";
 	case TPBPF_RELOC_CONST:
 		return json ? "const" : "load-time constant";
+	case TPBPF_RELOC_CORE:
+		return json ? "core" : "CO-RE";
 	case TPBPF_RELOC_INVALID:
 		return "invalid";
 	}

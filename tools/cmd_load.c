@@ -42,6 +42,8 @@ static void usage(FILE *f)
 		"  --program NAME          load only this program (repeat for more)\n"
 		"  --dump-maps             print every map's entries when done\n"
 		"  --const NAME=VALUE      value of the load-time constant TPBPF_CONST(NAME)\n"
+		"  --pin-root DIR          pin maps defined with LIBBPF_PIN_BY_NAME under DIR (a bpffs\n"
+		"                          directory; default /sys/fs/bpf)\n"
 		"  --set NAME=VALUE        initial value of global variable NAME (a const volatile in\n"
 		"                          .rodata, or .data/.bss): a number, true/false, or text\n"
 		"  --verifier-log          print the verifier's log of every program\n"
@@ -244,6 +246,7 @@ int cmd_load(int argc, char **argv)
 		{ "program", required_argument, NULL, 'P' },
 		{ "set", required_argument, NULL, 'S' },
 		{ "trace-pipe", no_argument, NULL, 'T' },
+		{ "pin-root", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -255,6 +258,7 @@ int cmd_load(int argc, char **argv)
 	bool vlog = false, events = true;
 	struct load_run l = { .tp.fd = -1 };
 	bool trace_pipe = false;
+	const char *pin_root = NULL;
 	size_t nreqs = 0, nconsts = 0;
 	struct tpbpf_object *obj;
 	struct tpbpf_map *m;
@@ -308,6 +312,9 @@ int cmd_load(int argc, char **argv)
 		case 'T':
 			trace_pipe = true;
 			break;
+		case 'R':
+			pin_root = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			rc = EXIT_OK;
@@ -347,6 +354,10 @@ int cmd_load(int argc, char **argv)
 			rc = session_end(&l.s, rc);
 			goto out;
 		}
+	}
+	if (pin_root && (err = tpbpf_object_set_pin_root(obj, pin_root)) != 0) {
+		rc = session_end(&l.s, tool_lib_error(err, "load: --pin-root"));
+		goto out;
 	}
 	tpbpf_object_keep_verifier_logs(obj, vlog);
 	if (session_load(&l.s)) {

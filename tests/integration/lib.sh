@@ -26,6 +26,7 @@ kernel_bpf_ids() { "$HELPERS/bpf_ids" 2>/dev/null | sort; }
 drop_held_elsewhere() {
 	local kind id name f pid exe mine
 	while read -r kind id name; do
+		[ -n "$kind" ] || continue
 		mine=1
 		for f in $(grep -ls "^${kind}_id:[[:space:]]*$id\$" /proc/[0-9]*/fdinfo/* 2> /dev/null); do
 			pid=${f#/proc/}; pid=${pid%%/*}
