@@ -1,6 +1,6 @@
 /*
  * Maps defined in SEC(".maps"), as libbpf-style objects write them:
- *   counts    __uint/__type form, a hash by tgid
+ *   btfm_counts  __uint/__type form, a hash by tgid
  *   older     the older form: integer fields whose values are in the data
  *   pinned    LIBBPF_PIN_BY_NAME: pinned under the pin root, reused by the
  *             next load when compatible
@@ -8,7 +8,7 @@
  *             holding inner_b from the definition
  *   inner_a, inner_b  the maps it may hold
  *   events    a perf event array with __uint key_size/value_size
- * Each getppid of the target adds 1 to counts[tgid], older[0], pinned[0]
+ * Each getppid of the target adds 1 to btfm_counts[tgid], older[0], pinned[0]
  * and to slot 0 of whatever map outer holds at 1 (inner_b).
  */
 #include "libbpf_style.h"
@@ -20,7 +20,7 @@ struct {
 	__uint(max_entries, 64);
 	__type(key, __u32);
 	__type(value, __u64);
-} counts SEC(".maps");
+} btfm_counts SEC(".maps");
 
 struct {
 	int type;
@@ -82,7 +82,7 @@ int count_getppid(void *ctx)
 
 	if (tgid != targ_tgid)
 		return 0;
-	bump(&counts, tgid);
+	bump(&btfm_counts, tgid);
 	bump(&older, 0);
 	bump(&tpbpf_test_pinned, 0);
 	in = bpf_map_lookup_elem(&outer, &one);

@@ -8,8 +8,10 @@
  *   counts[RET_KEY]         the last getppid return seen on sys_exit (ctx->ret)
  *   switches[0]             sched_switch events where prev_pid is the target
  *   has[0], has[1]          bpf_core_field_exists of a real field (1) and of
- *                           one no kernel has (0)
+ *                           one no kernel has (0); the read of that field,
+ *                           guarded by it, is poisoned but never runs
  */
+#include <asm/unistd.h>
 #include "libbpf_style.h"
 
 #define RET_KEY 100000
@@ -68,7 +70,7 @@ int on_exit(struct trace_event_raw_sys_exit *ctx)
 	__u32 key = RET_KEY;
 	__u64 ret;
 
-	if (!is_target() || ctx->id != 110 /* getppid on x86_64 */)
+	if (!is_target() || ctx->id != __NR_getppid)
 		return 0;
 	ret = (__u64)ctx->ret;
 	bpf_map_update_elem(&counts, &key, &ret, BPF_ANY);
@@ -84,6 +86,8 @@ int on_switch(struct trace_event_raw_sched_switch *ctx)
 
 	bpf_map_update_elem(&has, &zero, bpf_core_field_exists(ctx->next_pid) ? &yes : &no, BPF_ANY);
 	bpf_map_update_elem(&has, &one, bpf_core_field_exists(f->prev_next_hint) ? &yes : &no, BPF_ANY);
+	if (bpf_core_field_exists(f->prev_next_hint))
+		add(&switches, 1, f->prev_next_hint);
 	if (ctx->prev_pid == (int)targ_tgid)
 		add(&switches, 0, 1);
 	return 0;
