@@ -267,7 +267,7 @@ static int read_relocations(struct tpbpf_object *obj, Elf *elf)
 					 obj->name, obj->secs[sh.sh_info].name);
 		if (sh.sh_type != SHT_REL)
 			continue;
-		if (sh.sh_info >= obj->nr_secs)
+		if (sh.sh_info == 0 || sh.sh_info >= obj->nr_secs)
 			return tpbpf_err(EINVAL, "%s: relocation section for section %u, which does not exist",
 					 obj->name, (unsigned)sh.sh_info);
 		target = &obj->secs[sh.sh_info];
