@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "tool.h"
+#include "percpu_counter.h"
 #include "../progs/cswitch.h"
 
 struct cswitch_opts {
@@ -251,25 +252,6 @@ static int report(struct session *s, const struct cswitch_opts *o, bool reset,
 	return 0;
 }
 
-/* Sum of the per-CPU "missed" counter: switches that found the map full. */
-static unsigned long long missed_switches(struct session *s)
-{
-	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "missed");
-	unsigned long long sum = 0;
-	int cpus = tpbpf_num_possible_cpus();
-	uint32_t key = 0;
-	uint64_t *vals;
-
-	if (!m || cpus <= 0)
-		return 0;
-	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(m, &key, vals) == 0)
-		for (int i = 0; i < cpus; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
-}
-
 /* --top -i: the table so far, and the counts start again. */
 static int tick(void *ctx)
 {
@@ -285,7 +267,7 @@ static int final_report(void *ctx)
 	unsigned long long missed;
 	int err = report(&c->s, c->o, false, &c->total);
 
-	missed = missed_switches(&c->s);
+	missed = percpu_counter_sum(c->s.obj, "missed");
 	fprintf(stderr, "tpbpf: cswitch: %llu context switches counted\n", c->total);
 	if (missed)
 		fprintf(stderr, "tpbpf: cswitch: %llu switches not counted: the map of %u threads was full\n",

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "tool.h"
+#include "percpu_counter.h"
 #include "../progs/raw_tracepoint.h"
 
 #define CMD "raw-tracepoint"
@@ -47,24 +48,6 @@ static unsigned long long monotonic_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
-}
-
-/* Hits so far, summed over the CPUs of the per-CPU counter. */
-static unsigned long long total_hits(struct raw_tp_run *r)
-{
-	int cpus = tpbpf_num_possible_cpus();
-	unsigned long long sum = 0;
-	uint32_t key = 0;
-	uint64_t *vals;
-
-	if (cpus <= 0)
-		return 0;
-	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(r->hits, &key, vals) == 0)
-		for (int i = 0; i < cpus; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
 }
 
 /* Whether the program with --args N attaches to raw tracepoint NAME. */
@@ -159,9 +142,10 @@ static int load_attach(struct raw_tp_run *r, struct tpbpf_program *prog)
 static int print_second(void *ctx)
 {
 	struct raw_tp_run *r = ctx;
-	unsigned long long total = total_hits(r);
+	unsigned long long total;
 	char when[16];
 
+	percpu_counter_read(r->hits, &total);
 	clock_stamp(when, sizeof(when));
 	if (r->s.opts.json)
 		printf("{\"time\":\"%s\",\"hits\":%llu,\"total\":%llu}\n", when,
@@ -177,9 +161,10 @@ static int print_second(void *ctx)
 static int print_total(void *ctx)
 {
 	struct raw_tp_run *r = ctx;
-	unsigned long long total = total_hits(r);
+	unsigned long long total;
 	double secs = (double)(monotonic_ns() - r->start_ns) / 1e9;
 
+	percpu_counter_read(r->hits, &total);
 	if (r->s.opts.json)
 		printf("{\"tracepoint\":\"%s\",\"total\":%llu,\"seconds\":%.3f}\n", r->name,
 		       total, secs);
