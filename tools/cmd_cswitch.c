@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tool.h"
 #include "percpu_counter.h"
@@ -101,14 +100,6 @@ static int parse_args(int argc, char **argv, struct cswitch_opts *o)
 	if (o->interval && !o->top_mode)
 		return tool_usage_error("cswitch", "-i goes with --top");
 	return 0;
-}
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 /*

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tool.h"
 #include "../progs/netdev.h"
@@ -50,14 +49,6 @@ static void usage(FILE *f)
 		"-p PID matches the task current when the tracepoint fires: for TX the sender;\n"
 		"RX runs in softirq context, often in another task or in ksoftirqd, so a\n"
 		"process's received packets may not show with -p.\n");
-}
-
-static unsigned long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
 }
 
 /*

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tool.h"
 #include "percpu_counter.h"
@@ -40,14 +39,6 @@ static void usage(FILE *f)
 		"                       still ends the output); the kernel refuses N larger than\n"
 		"                       what the tracepoint passes (sys_enter passes 2: regs, id)\n"
 		"  -h, --help           this help\n", RAW_TP_MAX_ARGS);
-}
-
-static unsigned long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
 }
 
 /* Whether the program with --args N attaches to raw tracepoint NAME. */

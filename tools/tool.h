@@ -28,6 +28,8 @@ bool parse_uint(const char *cmd, const char *opt, const char *arg,
 
 /* The wall-clock time as HH:MM:SS, for periodic tables. */
 const char *clock_stamp(char *buf, size_t len);
+/* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
+unsigned long long monotonic_ns(void);
 
 /* --const NAME=VALUE: set the load-time constant; 0 or an exit status. */
 int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec);

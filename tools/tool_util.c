@@ -199,12 +199,17 @@ void block_stop_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-static double now_s(void)
+unsigned long long monotonic_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+static double now_s(void)
+{
+	return (double)monotonic_ns() / 1e9;
 }
 
 int run_until_stop(unsigned long duration_s, poll_fn poll, void *ctx)
