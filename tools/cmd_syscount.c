@@ -191,10 +191,7 @@ static void print_rows(const struct syscount_opts *o, const struct syscount_row 
 				printf(",");
 			}
 			printf("\"syscall\":");
-			if (name)
-				print_json_string(stdout, name, strlen(name));
-			else
-				printf("null");
+			print_json_cstring(stdout, name);
 			printf(",\"nr\":%d,\"count\":%llu}\n", nr,
 			       (unsigned long long)r->val.count);
 			continue;

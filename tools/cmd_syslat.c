@@ -243,10 +243,7 @@ static void print_json(const struct syslat_opts *o, const struct syslat_row *r)
 	bool first = true;
 
 	printf("{\"syscall\":");
-	if (name)
-		print_json_string(stdout, name, strlen(name));
-	else
-		printf("null");
+	print_json_cstring(stdout, name);
 	printf(",\"nr\":%d,\"count\":%llu,\"total_ns\":%llu,\"avg_ns\":%llu,\"unit\":\"%s\",\"buckets\":[",
 	       (int32_t)r->nr, (unsigned long long)r->total.count,
 	       (unsigned long long)r->total.total_ns,

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tpbpf.h"
 
@@ -159,6 +160,14 @@ void print_escaped(FILE *f, const char *s, size_t len);
 void print_escaped_padded(FILE *f, const char *s, size_t len, int width);
 /* A JSON string literal (quotes included), at most LEN bytes, valid UTF-8. */
 void print_json_string(FILE *f, const char *s, size_t len);
+/* The same of a C string; NULL is null. */
+static inline void print_json_cstring(FILE *f, const char *s)
+{
+	if (s)
+		print_json_string(f, s, strlen(s));
+	else
+		fputs("null", f);
+}
 
 /* Subcommands: each gets argv from its own name on. */
 int cmd_list(int argc, char **argv);
