@@ -161,32 +161,6 @@ static int by_switches_desc(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* Every entry of MAP into *ROWS (malloc'd); with RESET, deleted as read. */
-static int read_counts(const struct tpbpf_map *map, bool reset,
-		       struct count_row **rows, size_t *n)
-{
-	struct tpbpf_map_entries e;
-	int err;
-
-	*rows = NULL;
-	*n = 0;
-	err = tpbpf_map_snapshot(map, reset, &e);
-	if (err)
-		return err;
-	*rows = calloc(e.n ? e.n : 1, sizeof(**rows));
-	if (!*rows) {
-		tpbpf_map_entries_free(&e);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < e.n; i++) {
-		memcpy(&(*rows)[i].pid, (char *)e.keys + i * e.key_size, sizeof((*rows)[i].pid));
-		memcpy(&(*rows)[i].val, (char *)e.values + i * e.value_size, sizeof((*rows)[i].val));
-	}
-	*n = e.n;
-	tpbpf_map_entries_free(&e);
-	return 0;
-}
-
 static void print_rows(const struct cswitch_opts *o, const struct count_row *rows,
 		       size_t n, const char *stamp)
 {
@@ -230,8 +204,8 @@ static int report(struct session *s, const struct cswitch_opts *o, bool reset,
 
 	if (!map)
 		return tool_error("cswitch: the built-in program has no map counts");
-	err = read_counts(map, reset, &rows, &n);
-	if (err)
+	rows = map_rows(map, reset, ROW_LAYOUT(struct count_row, pid, val), &n, &err);
+	if (!rows)
 		return tool_lib_error(err, "cswitch: reading the counts");
 	qsort(rows, n, sizeof(*rows), by_switches_desc);
 	for (size_t i = 0; i < n; i++)

@@ -153,38 +153,16 @@ static int row_cmp(const void *a, const void *b)
 static int print_totals(struct session *s)
 {
 	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "totals");
-	struct total_row *rows = NULL;
-	struct netdev_key key, next;
-	size_t n = 0, cap = 0;
+	struct total_row *rows;
+	size_t n;
 	int err;
 
 	if (!m)
 		return tool_error(CMD ": the program has no map totals");
-	for (err = tpbpf_map_next_key(m, NULL, &next); err == 0;
-	     err = tpbpf_map_next_key(m, &key, &next)) {
-		key = next;
-		if (n == cap) {
-			struct total_row *bigger;
-
-			cap = cap ? cap * 2 : 32;
-			bigger = realloc(rows, cap * sizeof(*rows));
-			if (!bigger) {
-				free(rows);
-				return tool_error(CMD ": out of memory");
-			}
-			rows = bigger;
-		}
-		rows[n].key = key;
-		/* Gone meanwhile (it cannot be: nothing deletes): skip it. */
-		if (tpbpf_map_lookup(m, &key, &rows[n].t) == 0)
-			n++;
-	}
-	if (err != -ENOENT) {
-		free(rows);
+	rows = map_rows(m, false, ROW_LAYOUT(struct total_row, key, t), &n, &err);
+	if (!rows)
 		return tool_lib_error(err, CMD ": reading the totals");
-	}
-	if (n)
-		qsort(rows, n, sizeof(*rows), row_cmp);
+	qsort(rows, n, sizeof(*rows), row_cmp);
 	if (!s->opts.json)
 		printf("%-16s %-3s %12s %16s\n", "DEV", "DIR", "PACKETS", "BYTES");
 	for (size_t i = 0; i < n; i++) {

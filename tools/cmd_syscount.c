@@ -122,36 +122,6 @@ static int by_count_desc(const void *a, const void *b)
 	       (int32_t)x->key.nr > (int32_t)y->key.nr;
 }
 
-/*
- * Every entry of MAP into *ROWS (malloc'd). With RESET, each is deleted
- * after it is read: calls counted between the read and the delete of one
- * key are lost, a window of a few microseconds per interval.
- */
-static int read_counts(const struct tpbpf_map *map, bool reset,
-		       struct syscount_row **rows, size_t *n)
-{
-	struct tpbpf_map_entries e;
-	int err;
-
-	*rows = NULL;
-	*n = 0;
-	err = tpbpf_map_snapshot(map, reset, &e);
-	if (err)
-		return err;
-	*rows = calloc(e.n ? e.n : 1, sizeof(**rows));
-	if (!*rows) {
-		tpbpf_map_entries_free(&e);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < e.n; i++) {
-		memcpy(&(*rows)[i].key, (char *)e.keys + i * e.key_size, sizeof((*rows)[i].key));
-		memcpy(&(*rows)[i].val, (char *)e.values + i * e.value_size, sizeof((*rows)[i].val));
-	}
-	*n = e.n;
-	tpbpf_map_entries_free(&e);
-	return 0;
-}
-
 /* COMM escaped into BUF, so that it can be padded to a column. */
 static const char *escaped_comm(const char *comm, char *buf, size_t size)
 {
@@ -229,8 +199,8 @@ static int report(struct session *s, const struct syscount_opts *o, bool reset,
 
 	if (!map)
 		return tool_error("syscount: the built-in program has no map counts");
-	err = read_counts(map, reset, &rows, &n);
-	if (err)
+	rows = map_rows(map, reset, ROW_LAYOUT(struct syscount_row, key, val), &n, &err);
+	if (!rows)
 		return tool_lib_error(err, "syscount: reading the counts");
 	qsort(rows, n, sizeof(*rows), by_count_desc);
 	for (size_t i = 0; i < n; i++)

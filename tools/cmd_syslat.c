@@ -111,55 +111,45 @@ static int by_total_desc(const void *a, const void *b)
 	return by_nr(a, b);
 }
 
+/* An entry of "hists": a syscall's count in one slot. */
+struct hist_row {
+	struct syslat_hist_key key;
+	uint64_t count;
+};
+
 /* One row per syscall from "totals", its histogram from "hists". */
 static int read_rows(struct session *s, struct syslat_row **rows, size_t *n)
 {
 	struct tpbpf_map *totals = tpbpf_object_find_map(s->obj, "totals");
 	struct tpbpf_map *hists = tpbpf_object_find_map(s->obj, "hists");
-	struct tpbpf_map_entries t, h;
+	struct hist_row *h;
+	size_t nh;
 	int err;
 
 	*rows = NULL;
 	*n = 0;
 	if (!totals || !hists)
 		return -ENOENT;
-	err = tpbpf_map_snapshot(totals, false, &t);
-	if (err)
+	*rows = map_rows(totals, false, ROW_LAYOUT(struct syslat_row, nr, total), n, &err);
+	if (!*rows)
 		return err;
-	err = tpbpf_map_snapshot(hists, false, &h);
-	if (err) {
-		tpbpf_map_entries_free(&t);
+	h = map_rows(hists, false, ROW_LAYOUT(struct hist_row, key, count), &nh, &err);
+	if (!h) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
 		return err;
 	}
-	*rows = calloc(t.n ? t.n : 1, sizeof(**rows));
-	if (!*rows) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < t.n; i++) {
-		struct syslat_row *r = &(*rows)[i];
-
-		memcpy(&r->nr, (char *)t.keys + i * t.key_size, sizeof(r->nr));
-		memcpy(&r->total, (char *)t.values + i * t.value_size, sizeof(r->total));
-	}
-	*n = t.n;
 	qsort(*rows, *n, sizeof(**rows), by_nr);
-	for (size_t i = 0; i < h.n; i++) {
-		struct syslat_hist_key hk;
-		struct syslat_row key = { 0 }, *r;
-		uint64_t count;
+	for (size_t i = 0; i < nh; i++) {
+		struct syslat_row key = { .nr = h[i].key.nr }, *r;
 
-		memcpy(&hk, (char *)h.keys + i * h.key_size, sizeof(hk));
-		memcpy(&count, (char *)h.values + i * h.value_size, sizeof(count));
-		key.nr = hk.nr;
 		r = bsearch(&key, *rows, *n, sizeof(**rows), by_nr);
-		if (r && hk.slot < SYSLAT_SLOTS)
-			r->slots[hk.slot] = count;
+		if (r && h[i].key.slot < SYSLAT_SLOTS)
+			r->slots[h[i].key.slot] = h[i].count;
 	}
-out:
-	tpbpf_map_entries_free(&t);
-	tpbpf_map_entries_free(&h);
-	return err;
+	free(h);
+	return 0;
 }
 
 /* Slot S holds durations LOW..HIGH (see syslat.h). */

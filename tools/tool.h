@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +49,27 @@ void install_stop_handlers(void);
 void block_stop_signals(void);
 typedef int (*poll_fn)(void *ctx, int timeout_ms);
 int run_until_stop(unsigned long duration_s, poll_fn poll, void *ctx);
+
+/*
+ * Where a row type holds a map entry's key and value, for map_rows():
+ * ROW_LAYOUT(struct count_row, pid, val).
+ */
+struct row_layout {
+	size_t size;			/* of one row */
+	size_t key_off, key_size;
+	size_t val_off, val_size;
+};
+#define ROW_LAYOUT(type, key, val) ((struct row_layout){ sizeof(type), \
+	offsetof(type, key), sizeof(((type *)0)->key), \
+	offsetof(type, val), sizeof(((type *)0)->val) })
+/*
+ * Every entry of MAP as an array of *N rows laid out as L (malloc'd: free()
+ * it), or NULL with *ERR set. With RESET, each entry is deleted after it
+ * is read: what is counted between the read and the delete of one key is
+ * lost, a window of a few microseconds (map_rows.c).
+ */
+void *map_rows(const struct tpbpf_map *map, bool reset, struct row_layout l, size_t *n,
+	       int *err);
 
 /* Print every map of OBJ (map_dump.c). */
 void dump_maps(FILE *f, const struct tpbpf_object *obj);
