@@ -32,7 +32,7 @@ struct cswitch {
 	struct session s;
 	const struct cswitch_opts *o;
 	uint64_t start_ns;		/* CLOCK_MONOTONIC, as bpf_ktime_get_ns() */
-	unsigned long long total;	/* --top: over every table printed */
+	struct count_table table;	/* --top */
 };
 
 struct count_row {
@@ -161,68 +161,31 @@ static int by_switches_desc(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-static void print_rows(const struct cswitch_opts *o, const struct count_row *rows,
-		       size_t n, const char *stamp)
+static unsigned long long row_count(const void *row)
 {
-	size_t shown = o->top && o->top < n ? o->top : n;
-
-	if (!o->common.json) {
-		if (stamp)
-			printf("[%s]\n", stamp);
-		printf("%-7s %-16s %10s\n", "PID", "COMM", "SWITCHES");
-	}
-	for (size_t i = 0; i < shown; i++) {
-		const struct count_row *r = &rows[i];
-
-		if (o->common.json) {
-			printf("{");
-			if (stamp)
-				printf("\"time\":\"%s\",", stamp);
-			printf("\"pid\":%u,\"comm\":", r->pid);
-			print_json_string(stdout, r->val.comm, CSWITCH_COMM_LEN);
-			printf(",\"switches\":%llu}\n", (unsigned long long)r->val.switches);
-			continue;
-		}
-		printf("%-7u ", r->pid);
-		print_escaped_padded(stdout, r->val.comm, CSWITCH_COMM_LEN, 16);
-		printf(" %10llu\n", (unsigned long long)r->val.switches);
-	}
-	if (!o->common.json && stamp)
-		printf("\n");
-	fflush(stdout);
+	return ((const struct count_row *)row)->val.switches;
 }
 
-/* One table of what the map holds now; adds its total to *TOTAL. */
-static int report(struct session *s, const struct cswitch_opts *o, bool reset,
-		  unsigned long long *total)
+static void print_header(const void *ctx)
 {
-	struct tpbpf_map *map = tpbpf_object_find_map(s->obj, "counts");
-	struct count_row *rows;
-	char stamp[16];
-	size_t n;
-	int err;
-
-	if (!map)
-		return tool_error("cswitch: the built-in program has no map counts");
-	rows = map_rows(map, reset, ROW_LAYOUT(struct count_row, pid, val), &n, &err);
-	if (!rows)
-		return tool_lib_error(err, "cswitch: reading the counts");
-	qsort(rows, n, sizeof(*rows), by_switches_desc);
-	for (size_t i = 0; i < n; i++)
-		*total += rows[i].val.switches;
-	if (o->interval)
-		clock_stamp(stamp, sizeof(stamp));
-	print_rows(o, rows, n, o->interval ? stamp : NULL);
-	free(rows);
-	return 0;
+	(void)ctx;
+	printf("%-7s %-16s %10s", "PID", "COMM", "SWITCHES");
 }
 
-/* --top -i: the table so far, and the counts start again. */
-static int tick(void *ctx)
+static void print_row(const void *ctx, const void *row, bool json)
 {
-	struct cswitch *c = ctx;
+	const struct count_row *r = row;
 
-	return report(&c->s, c->o, true, &c->total);
+	(void)ctx;
+	if (json) {
+		printf("\"pid\":%u,\"comm\":", r->pid);
+		print_json_string(stdout, r->val.comm, CSWITCH_COMM_LEN);
+		printf(",\"switches\":%llu", (unsigned long long)r->val.switches);
+		return;
+	}
+	printf("%-7u ", r->pid);
+	print_escaped_padded(stdout, r->val.comm, CSWITCH_COMM_LEN, 16);
+	printf(" %10llu", (unsigned long long)r->val.switches);
 }
 
 /* --top: the last table is exact, nothing counts after the detach. */
@@ -230,10 +193,10 @@ static int final_report(void *ctx)
 {
 	struct cswitch *c = ctx;
 	unsigned long long missed;
-	int err = report(&c->s, c->o, false, &c->total);
+	int err = count_table_print(&c->table, false);
 
 	missed = percpu_counter_sum(c->s.obj, "missed");
-	fprintf(stderr, "tpbpf: cswitch: %llu context switches counted\n", c->total);
+	fprintf(stderr, "tpbpf: cswitch: %llu context switches counted\n", c->table.total);
 	if (missed)
 		fprintf(stderr, "tpbpf: cswitch: %llu switches not counted: the map of %u threads was full\n",
 			missed, CSWITCH_MAX_ENTRIES);
@@ -259,8 +222,13 @@ int cmd_cswitch(int argc, char **argv)
 	if (o.top_mode) {
 		if (session_attach(&c.s))
 			return session_end(&c.s, EXIT_FAIL);
+		c.table = (struct count_table){ .cmd = "cswitch", .s = &c.s,
+			.layout = ROW_LAYOUT(struct count_row, pid, val), .cmp = by_switches_desc,
+			.count = row_count, .print_header = print_header, .print_row = print_row,
+			.json = o.common.json, .top = o.top, .interval = o.interval };
 		session_on_end(&c.s, final_report, &c);
-		rc = session_run_every(&c.s, o.interval, tick, &c) ? EXIT_FAIL : EXIT_OK;
+		rc = session_run_every(&c.s, o.interval, count_table_tick, &c.table) ?
+		     EXIT_FAIL : EXIT_OK;
 		return session_end(&c.s, rc);
 	}
 	/* Rings before attaching: an event sent before its ring exists is lost. */

@@ -122,119 +122,69 @@ static int by_count_desc(const void *a, const void *b)
 	       (int32_t)x->key.nr > (int32_t)y->key.nr;
 }
 
-/* COMM escaped into BUF, so that it can be padded to a column. */
-static const char *escaped_comm(const char *comm, char *buf, size_t size)
+static unsigned long long row_count(const void *row)
 {
-	FILE *f = fmemopen(buf, size, "w");
-
-	if (!f)
-		return "?";
-	print_escaped(f, comm, SYSCOUNT_COMM_LEN);
-	fclose(f);
-	return buf;
+	return ((const struct syscount_row *)row)->val.count;
 }
 
-static void print_rows(const struct syscount_opts *o, const struct syscount_row *rows,
-		       size_t n, const char *stamp)
+static void print_header(const void *ctx)
 {
-	size_t shown = o->top && o->top < n ? o->top : n;
+	const struct syscount_opts *o = ctx;
 
-	if (!o->common.json) {
-		if (stamp)
-			printf("[%s]\n", stamp);
-		if (o->per_process)
-			printf("%-7s %-16s ", "PID", "COMM");
-		printf("%-22s %10s\n", "SYSCALL", "COUNT");
-	}
-	for (size_t i = 0; i < shown; i++) {
-		const struct syscount_row *r = &rows[i];
-		int32_t nr = (int32_t)r->key.nr;
-		const char *name = syscall_name(nr);
+	if (o->per_process)
+		printf("%-7s %-16s ", "PID", "COMM");
+	printf("%-22s %10s", "SYSCALL", "COUNT");
+}
 
-		if (o->common.json) {
-			printf("{");
-			if (stamp)
-				printf("\"time\":\"%s\",", stamp);
-			if (o->per_process) {
-				printf("\"pid\":%u,\"comm\":", r->key.tgid);
-				print_json_string(stdout, r->val.comm, SYSCOUNT_COMM_LEN);
-				printf(",");
-			}
-			printf("\"syscall\":");
-			print_json_cstring(stdout, name);
-			printf(",\"nr\":%d,\"count\":%llu}\n", nr,
-			       (unsigned long long)r->val.count);
-			continue;
-		}
+static void print_row(const void *ctx, const void *row, bool json)
+{
+	const struct syscount_opts *o = ctx;
+	const struct syscount_row *r = row;
+	int32_t nr = (int32_t)r->key.nr;
+	const char *name = syscall_name(nr);
+
+	if (json) {
 		if (o->per_process) {
-			char comm[SYSCOUNT_COMM_LEN * 4 + 1];
-
-			printf("%-7u %-16s ", r->key.tgid,
-			       escaped_comm(r->val.comm, comm, sizeof(comm)));
+			printf("\"pid\":%u,\"comm\":", r->key.tgid);
+			print_json_string(stdout, r->val.comm, SYSCOUNT_COMM_LEN);
+			printf(",");
 		}
-		if (name) {
-			printf("%-22s", name);
-		} else {
-			char unknown[16];
-
-			snprintf(unknown, sizeof(unknown), "[%d]", nr);
-			printf("%-22s", unknown);
-		}
-		printf(" %10llu\n", (unsigned long long)r->val.count);
+		printf("\"syscall\":");
+		print_json_cstring(stdout, name);
+		printf(",\"nr\":%d,\"count\":%llu", nr, (unsigned long long)r->val.count);
+		return;
 	}
-	if (!o->common.json && stamp)
-		printf("\n");
-	fflush(stdout);
-}
+	if (o->per_process) {
+		printf("%-7u ", r->key.tgid);
+		print_escaped_padded(stdout, r->val.comm, SYSCOUNT_COMM_LEN, 16);
+		printf(" ");
+	}
+	if (name) {
+		printf("%-22s", name);
+	} else {
+		char unknown[16];
 
-/* One table of what the map holds now; adds its total to *TOTAL. */
-static int report(struct session *s, const struct syscount_opts *o, bool reset,
-		  unsigned long long *total)
-{
-	struct tpbpf_map *map = tpbpf_object_find_map(s->obj, "counts");
-	struct syscount_row *rows;
-	char stamp[16];
-	size_t n;
-	int err;
-
-	if (!map)
-		return tool_error("syscount: the built-in program has no map counts");
-	rows = map_rows(map, reset, ROW_LAYOUT(struct syscount_row, key, val), &n, &err);
-	if (!rows)
-		return tool_lib_error(err, "syscount: reading the counts");
-	qsort(rows, n, sizeof(*rows), by_count_desc);
-	for (size_t i = 0; i < n; i++)
-		*total += rows[i].val.count;
-	if (o->interval)
-		clock_stamp(stamp, sizeof(stamp));
-	print_rows(o, rows, n, o->interval ? stamp : NULL);
-	free(rows);
-	return 0;
+		snprintf(unknown, sizeof(unknown), "[%d]", nr);
+		printf("%-22s", unknown);
+	}
+	printf(" %10llu", (unsigned long long)r->val.count);
 }
 
 struct syscount_run {
 	struct session s;
 	struct syscount_opts o;
-	unsigned long long total;	/* over every table printed */
+	struct count_table table;
 };
-
-/* -i: the table so far, and the counts start again. */
-static int tick(void *ctx)
-{
-	struct syscount_run *r = ctx;
-
-	return report(&r->s, &r->o, true, &r->total);
-}
 
 /* The end of the run: the last table is exact, nothing counts after the detach. */
 static int final_report(void *ctx)
 {
 	struct syscount_run *r = ctx;
 	unsigned long long missed;
-	int err = report(&r->s, &r->o, false, &r->total);
+	int err = count_table_print(&r->table, false);
 
 	missed = percpu_counter_sum(r->s.obj, "missed");
-	fprintf(stderr, "tpbpf: syscount: %llu system calls counted\n", r->total);
+	fprintf(stderr, "tpbpf: syscount: %llu system calls counted\n", r->table.total);
 	if (missed)
 		fprintf(stderr, "tpbpf: syscount: %llu system calls not counted: the map of %u entries was full\n",
 			missed, SYSCOUNT_MAX_ENTRIES);
@@ -256,7 +206,12 @@ int cmd_syscount(int argc, char **argv)
 		return session_end(&r.s, tool_lib_error(rc, "syscount"));
 	if (choose_program(&r.s, r.o.raw) || session_load_attach(&r.s))
 		return session_end(&r.s, EXIT_FAIL);
+	r.table = (struct count_table){ .cmd = "syscount", .s = &r.s,
+		.layout = ROW_LAYOUT(struct syscount_row, key, val), .cmp = by_count_desc,
+		.count = row_count, .print_header = print_header, .print_row = print_row,
+		.ctx = &r.o, .json = r.o.common.json, .top = r.o.top, .interval = r.o.interval };
 	session_on_end(&r.s, final_report, &r);
-	rc = session_run_every(&r.s, r.o.interval, tick, &r) ? EXIT_FAIL : EXIT_OK;
+	rc = session_run_every(&r.s, r.o.interval, count_table_tick, &r.table) ?
+	     EXIT_FAIL : EXIT_OK;
 	return session_end(&r.s, rc);
 }

@@ -174,6 +174,29 @@ void session_on_end(struct session *s, int (*fn)(void *ctx), void *ctx);
  */
 int session_end(struct session *s, int rc);
 
+/* ---- tables of counts: cswitch --top, syscount (count_table.c) ---------- */
+
+struct count_table {
+	const char *cmd;
+	const struct session *s;	/* its map "counts" */
+	struct row_layout layout;	/* a row: the map's key and value */
+	int (*cmp)(const void *a, const void *b);	/* the order of the rows */
+	unsigned long long (*count)(const void *row);	/* what a row adds to the total */
+	/* The text header, and a row as text or as JSON members (no newline). */
+	void (*print_header)(const void *ctx);
+	void (*print_row)(const void *ctx, const void *row, bool json);
+	const void *ctx;
+	bool json;
+	unsigned long top;		/* rows printed, 0: all */
+	unsigned long interval;		/* -i SECS: each table stamped with the time */
+	unsigned long long total;	/* over every table printed */
+};
+
+/* One table of what the map holds now (RESET: the counts start again). */
+int count_table_print(struct count_table *t, bool reset);
+/* count_table_print(TABLE, true), a session_run_every() tick (-i). */
+int count_table_tick(void *table);
+
 /* ---- output (output.c) --------------------------------------------------- */
 
 /* Text with non-printable bytes escaped (\n, \x1b, ...), at most LEN bytes. */
