@@ -58,6 +58,7 @@ static void usage(FILE *f)
 		"  -h, --help           this help\n");
 }
 
+/* -1: run the command; otherwise the exit status to end with now. */
 static int parse_args(int argc, char **argv, struct cswitch_opts *o)
 {
 	static const struct option longopts[] = {
@@ -67,15 +68,11 @@ static int parse_args(int argc, char **argv, struct cswitch_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, r;
+	struct opt_reader r = { .cmd = "cswitch", .shortopts = COMMON_SHORT_OPTS "T:i:h",
+				.longopts = longopts, .usage = usage, .common = &o->common };
+	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "T:i:h", longopts, NULL)) != -1) {
-		r = common_opt("cswitch", c, optarg, &o->common);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = next_opt(&r, argc, argv)) > 0) {
 		switch (c) {
 		case 'T':
 			if (!parse_uint("cswitch", "--top", optarg, 1UL << 20, &o->top))
@@ -83,23 +80,16 @@ static int parse_args(int argc, char **argv, struct cswitch_opts *o)
 			o->top_mode = true;
 			break;
 		case 'i':
-			if (!parse_uint("cswitch", "-i", optarg, 365UL * 24 * 3600, &o->interval))
+			if (!parse_interval("cswitch", optarg, &o->interval))
 				return EXIT_USAGE;
-			if (o->interval == 0)
-				return tool_usage_error("cswitch", "-i wants at least 1 second");
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			return tool_usage_error("cswitch", "bad option");
 		}
 	}
-	if (optind < argc)
-		return tool_usage_error("cswitch", "unexpected argument '%s'", argv[optind]);
+	if (c < 0)
+		return r.rc;
 	if (o->interval && !o->top_mode)
 		return tool_usage_error("cswitch", "-i goes with --top");
-	return 0;
+	return -1;
 }
 
 /*
@@ -210,8 +200,8 @@ int cmd_cswitch(int argc, char **argv)
 	int rc;
 
 	rc = parse_args(argc, argv, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc >= 0)
+		return rc;
 	if (session_open(&c.s, "cswitch", "cswitch", &o.common))
 		return session_end(&c.s, EXIT_FAIL);
 	rc = tpbpf_object_set_const(c.s.obj, "top_mode", o.top_mode);

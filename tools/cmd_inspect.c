@@ -734,6 +734,8 @@ int cmd_inspect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct opt_reader opt = { .cmd = "inspect", .shortopts = "h", .longopts = opts,
+				  .usage = usage, .takes_args = true };
 	const char **consts = calloc((size_t)argc + 1, sizeof(*consts));
 	bool disasm = false, json = false;
 	struct tpbpf_object *obj = NULL;
@@ -743,7 +745,7 @@ int cmd_inspect(int argc, char **argv)
 
 	if (!consts)
 		return tool_error("out of memory");
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 'D':
 			disasm = true;
@@ -754,19 +756,16 @@ int cmd_inspect(int argc, char **argv)
 		case 'C':
 			consts[nconsts++] = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			free(consts);
-			return EXIT_OK;
-		default:
-			free(consts);
-			return tool_usage_error("inspect", "bad option");
 		}
 	}
+	if (c < 0) {
+		rc = opt.rc;
+		goto out;
+	}
 	if (optind != argc - 1) {
-		free(consts);
-		return tool_usage_error("inspect", optind >= argc ? "OBJECT.o is required" :
-					"one OBJECT.o only");
+		rc = tool_usage_error("inspect", optind >= argc ? "OBJECT.o is required" :
+				      "one OBJECT.o only");
+		goto out;
 	}
 	err = tpbpf_object_open_file(argv[optind], &obj);
 	if (err) {

@@ -252,13 +252,16 @@ int cmd_load(int argc, char **argv)
 	const char **only = calloc((size_t)argc, sizeof(*only));
 	const char **sets = calloc((size_t)argc, sizeof(*sets));
 	struct common_opts common = { 0 };
+	struct opt_reader opt = { .cmd = "load", .shortopts = COMMON_SHORT_OPTS "h",
+				  .longopts = opts, .usage = usage, .common = &common,
+				  .takes_args = true };
 	bool vlog = false, events = true;
 	struct load_run l = { .tp.fd = -1 };
 	bool trace_pipe = false;
 	size_t nreqs = 0, nconsts = 0;
 	struct tpbpf_object *obj;
 	struct tpbpf_map *m;
-	int c, r, err, rc = EXIT_FAIL;
+	int c, err, rc = EXIT_FAIL;
 
 	size_t nsets = 0;
 
@@ -266,14 +269,7 @@ int cmd_load(int argc, char **argv)
 		rc = tool_error("out of memory");
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "h", opts, NULL)) != -1) {
-		r = common_opt("load", c, optarg, &common);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0)
-			continue;
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 'a': {
 			char *eq = strchr(optarg, '=');
@@ -308,14 +304,11 @@ int cmd_load(int argc, char **argv)
 		case 'T':
 			trace_pipe = true;
 			break;
-		case 'h':
-			usage(stdout);
-			rc = EXIT_OK;
-			goto out;
-		default:
-			rc = tool_usage_error("load", "bad option");
-			goto out;
 		}
+	}
+	if (c < 0) {
+		rc = opt.rc;
+		goto out;
 	}
 	if (optind != argc - 1) {
 		rc = tool_usage_error("load", optind >= argc ? "OBJECT.o is required" :

@@ -242,20 +242,15 @@ int cmd_netdev(int argc, char **argv)
 		{ 0 },
 	};
 	struct common_opts opts = { 0 };
+	struct opt_reader opt = { .cmd = CMD, .shortopts = COMMON_SHORT_OPTS "h",
+				 .longopts = long_opts, .usage = usage, .common = &opts };
 	struct netdev_run r;
 	struct tpbpf_program *prog;
 	bool raw = false;
 	int c, rc;
 
 	memset(&r, 0, sizeof(r));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "h", long_opts, NULL)) != -1) {
-		int ret = common_opt(CMD, c, optarg, &opts);
-
-		if (ret < 0)
-			return EXIT_USAGE;
-		if (ret > 0)
-			continue;
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 's':
 			r.summary = true;
@@ -263,15 +258,10 @@ int cmd_netdev(int argc, char **argv)
 		case 'r':
 			raw = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return tool_usage_error(CMD, "bad option");
 		}
 	}
-	if (optind < argc)
-		return tool_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+	if (c < 0)
+		return opt.rc;
 
 	if (raw)
 		return run_raw(&r, &opts);

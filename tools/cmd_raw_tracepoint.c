@@ -174,19 +174,15 @@ int cmd_raw_tracepoint(int argc, char **argv)
 		{ 0 },
 	};
 	struct common_opts opts = { 0 };
+	struct opt_reader opt = { .cmd = CMD, .shortopts = COMMON_SHORT_OPTS "h",
+				 .longopts = long_opts, .usage = usage, .common = &opts,
+				 .takes_args = true };
 	struct raw_tp_run r;
 	struct tpbpf_program *prog;
 	int c, rc;
 
 	memset(&r, 0, sizeof(r));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "h", long_opts, NULL)) != -1) {
-		int ret = common_opt(CMD, c, optarg, &opts);
-
-		if (ret < 0)
-			return EXIT_USAGE;
-		if (ret > 0)
-			continue;
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 'a':
 			if (!parse_uint(CMD, "--args", optarg, RAW_TP_MAX_ARGS, &r.nr_args))
@@ -194,13 +190,10 @@ int cmd_raw_tracepoint(int argc, char **argv)
 			if (r.nr_args == 0)
 				return tool_usage_error(CMD, "--args wants 1 to %d", RAW_TP_MAX_ARGS);
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return tool_usage_error(CMD, "bad option");
 		}
 	}
+	if (c < 0)
+		return opt.rc;
 	if (optind != argc - 1)
 		return tool_usage_error(CMD, optind >= argc ? "NAME is required (e.g. sys_enter)" :
 					"one NAME only");

@@ -48,6 +48,7 @@ static void usage(FILE *f)
 		"  -h, --help           this help\n");
 }
 
+/* -1: run the command; otherwise the exit status to end with now. */
 static int parse_args(int argc, char **argv, struct syscount_opts *o)
 {
 	static const struct option longopts[] = {
@@ -59,22 +60,16 @@ static int parse_args(int argc, char **argv, struct syscount_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, r;
+	struct opt_reader r = { .cmd = "syscount", .shortopts = COMMON_SHORT_OPTS "i:T:Ph",
+				.longopts = longopts, .usage = usage, .common = &o->common };
+	int c;
 
-	optind = 0;
 	o->top = 10;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "i:T:Ph", longopts, NULL)) != -1) {
-		r = common_opt("syscount", c, optarg, &o->common);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = next_opt(&r, argc, argv)) > 0) {
 		switch (c) {
 		case 'i':
-			if (!parse_uint("syscount", "-i", optarg, 365UL * 24 * 3600, &o->interval))
+			if (!parse_interval("syscount", optarg, &o->interval))
 				return EXIT_USAGE;
-			if (o->interval == 0)
-				return tool_usage_error("syscount", "-i wants at least 1 second");
 			break;
 		case 'T':
 			if (!parse_uint("syscount", "--top", optarg, 1UL << 20, &o->top))
@@ -86,16 +81,9 @@ static int parse_args(int argc, char **argv, struct syscount_opts *o)
 		case 0x200:
 			o->raw = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			return tool_usage_error("syscount", "bad option");
 		}
 	}
-	if (optind < argc)
-		return tool_usage_error("syscount", "unexpected argument '%s'", argv[optind]);
-	return 0;
+	return c < 0 ? r.rc : -1;
 }
 
 /* Attach only the program of the chosen hook; both are loaded. */
@@ -197,8 +185,8 @@ int cmd_syscount(int argc, char **argv)
 	int rc;
 
 	rc = parse_args(argc, argv, &r.o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc >= 0)
+		return rc;
 	if (session_open(&r.s, "syscount", "syscount", &r.o.common))
 		return session_end(&r.s, EXIT_FAIL);
 	rc = tpbpf_object_set_const(r.s.obj, "per_process", r.o.per_process);

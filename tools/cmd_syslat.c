@@ -51,6 +51,7 @@ static void usage(FILE *f)
 		"  -h, --help           this help\n");
 }
 
+/* -1: run the command; otherwise the exit status to end with now. */
 static int parse_args(int argc, char **argv, struct syslat_opts *o)
 {
 	static const struct option longopts[] = {
@@ -61,17 +62,13 @@ static int parse_args(int argc, char **argv, struct syslat_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, r;
+	struct opt_reader r = { .cmd = "syslat", .shortopts = COMMON_SHORT_OPTS "T:nmh",
+				.longopts = longopts, .usage = usage, .common = &o->common };
+	int c;
 
-	optind = 0;
 	o->top = 10;
 	o->unit_ns = 1000;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "T:nmh", longopts, NULL)) != -1) {
-		r = common_opt("syslat", c, optarg, &o->common);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = next_opt(&r, argc, argv)) > 0) {
 		switch (c) {
 		case 'T':
 			if (!parse_uint("syslat", "--top", optarg, 1UL << 20, &o->top))
@@ -83,16 +80,9 @@ static int parse_args(int argc, char **argv, struct syslat_opts *o)
 		case 'm':
 			o->unit_ns = 1000000;
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			return tool_usage_error("syslat", "bad option");
 		}
 	}
-	if (optind < argc)
-		return tool_usage_error("syslat", "unexpected argument '%s'", argv[optind]);
-	return 0;
+	return c < 0 ? r.rc : -1;
 }
 
 static int by_nr(const void *a, const void *b)
@@ -306,8 +296,8 @@ int cmd_syslat(int argc, char **argv)
 	int rc;
 
 	rc = parse_args(argc, argv, &r.o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc >= 0)
+		return rc;
 	if (session_open(&r.s, "syslat", "syslat", &r.o.common))
 		return session_end(&r.s, EXIT_FAIL);
 	rc = tpbpf_object_set_const(r.s.obj, "unit_ns", r.o.unit_ns);

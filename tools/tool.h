@@ -3,6 +3,7 @@
 #ifndef TPBPF_TOOL_H
 #define TPBPF_TOOL_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,6 +33,9 @@ bool parse_uint(const char *cmd, const char *opt, const char *arg,
 const char *clock_stamp(char *buf, size_t len);
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
 unsigned long long monotonic_ns(void);
+
+/* -i SECS, at least 1; false (and an error printed) if bad (options.c). */
+bool parse_interval(const char *cmd, const char *arg, unsigned long *out);
 
 /* --const NAME=VALUE: set the load-time constant; 0 or an exit status. */
 int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec);
@@ -105,6 +109,28 @@ struct common_opts {
 
 /* 1: C was a common option (stored in O); 0: not one; -1: bad (printed). */
 int common_opt(const char *cmd, int c, const char *arg, struct common_opts *o);
+
+/*
+ * Reading a subcommand's options (options.c). SHORTOPTS and LONGOPTS are
+ * getopt_long()'s, with COMMON_SHORT_OPTS and COMMON_LONG_OPTS when COMMON
+ * is set, and 'h' for --help.
+ */
+struct opt_reader {
+	const char *cmd;
+	const char *shortopts;
+	const struct option *longopts;
+	void (*usage)(FILE *f);		/* printed on stdout by -h, --help */
+	struct common_opts *common;	/* the common options go here; NULL: none */
+	bool takes_args;		/* false: an argument is a usage error */
+	int rc;				/* after -1: the exit status */
+};
+/*
+ * The next of the command's own options (getopt_long()'s value, optarg
+ * set); 0 after the last (optind: the first argument); -1 when the command
+ * ends here with R->rc: EXIT_OK after --help, EXIT_USAGE after a usage
+ * error (a bad option or value, an argument where none is taken), printed.
+ */
+int next_opt(struct opt_reader *r, int argc, char **argv);
 
 /*
  * A running tool: its object loaded and attached, its perf ring reader, and
