@@ -204,10 +204,7 @@ int cmd_cswitch(int argc, char **argv)
 		return rc;
 	if (session_open(&c.s, "cswitch", "cswitch", &o.common))
 		return session_end(&c.s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(c.s.obj, "top_mode", o.top_mode);
-	if (rc)
-		return session_end(&c.s, tool_lib_error(rc, "cswitch"));
-	if (session_load(&c.s))
+	if (tool_set_const("cswitch", c.s.obj, "top_mode", o.top_mode) || session_load(&c.s))
 		return session_end(&c.s, EXIT_FAIL);
 	if (o.top_mode) {
 		if (session_attach(&c.s))

@@ -762,19 +762,9 @@ int cmd_inspect(int argc, char **argv)
 		rc = opt.rc;
 		goto out;
 	}
-	if (optind != argc - 1) {
-		rc = tool_usage_error("inspect", optind >= argc ? "OBJECT.o is required" :
-				      "one OBJECT.o only");
+	if ((rc = open_object_arg("inspect", argc, argv, &obj)) != 0 ||
+	    (rc = apply_options(const_option, "inspect", obj, consts, nconsts)) != 0)
 		goto out;
-	}
-	err = tpbpf_object_open_file(argv[optind], &obj);
-	if (err) {
-		rc = tool_lib_error(err, "inspect %s", argv[optind]);
-		goto out;
-	}
-	for (size_t i = 0; i < nconsts; i++)
-		if ((rc = const_option("inspect", obj, consts[i])) != 0)
-			goto out;
 	rc = EXIT_FAIL;
 	err = tpbpf_object_describe_relocs(obj, on_reloc, &r);
 	if (err >= 0)

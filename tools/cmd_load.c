@@ -261,7 +261,7 @@ int cmd_load(int argc, char **argv)
 	size_t nreqs = 0, nconsts = 0;
 	struct tpbpf_object *obj;
 	struct tpbpf_map *m;
-	int c, err, rc = EXIT_FAIL;
+	int c, rc = EXIT_FAIL;
 
 	size_t nsets = 0;
 
@@ -310,17 +310,8 @@ int cmd_load(int argc, char **argv)
 		rc = opt.rc;
 		goto out;
 	}
-	if (optind != argc - 1) {
-		rc = tool_usage_error("load", optind >= argc ? "OBJECT.o is required" :
-				      "one OBJECT.o only");
+	if ((rc = open_object_arg("load", argc, argv, &obj)) != 0)
 		goto out;
-	}
-
-	err = tpbpf_object_open_file(argv[optind], &obj);
-	if (err) {
-		rc = tool_lib_error(err, "load %s", argv[optind]);
-		goto out;
-	}
 	for (size_t i = 0; i < tpbpf_object_warning_count(obj); i++)
 		fprintf(stderr, "tpbpf: warning: %s: %s\n", tpbpf_object_name(obj),
 			tpbpf_object_warning(obj, i));
@@ -329,17 +320,11 @@ int cmd_load(int argc, char **argv)
 		rc = session_end(&l.s, EXIT_FAIL);
 		goto out;
 	}
-	for (size_t i = 0; i < nconsts; i++) {
-		if ((rc = const_option("load", obj, consts[i])) != 0) {
-			rc = session_end(&l.s, rc);
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < nsets; i++) {
-		if ((rc = set_option("load", obj, sets[i])) != 0) {
-			rc = session_end(&l.s, rc);
-			goto out;
-		}
+	/* After session_open_object(): --const target_pid=N wins over -p. */
+	if ((rc = apply_options(const_option, "load", obj, consts, nconsts)) != 0 ||
+	    (rc = apply_options(set_option, "load", obj, sets, nsets)) != 0) {
+		rc = session_end(&l.s, rc);
+		goto out;
 	}
 	tpbpf_object_keep_verifier_logs(obj, vlog);
 	if (session_load(&l.s)) {

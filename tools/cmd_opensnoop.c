@@ -204,9 +204,8 @@ int cmd_opensnoop(int argc, char **argv)
 		opts.ring_pages = OPENSNOOP_RING_PAGES;
 	if (session_open(&o.s, "opensnoop", "opensnoop", &opts))
 		return session_end(&o.s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(o.s.obj, "failed_only", failed);
-	if (rc)
-		return session_end(&o.s, tool_lib_error(rc, "opensnoop"));
+	if (tool_set_const("opensnoop", o.s.obj, "failed_only", failed))
+		return session_end(&o.s, EXIT_FAIL);
 	for (size_t i = 0; i < sizeof(optional_syscalls) / sizeof(optional_syscalls[0]); i++)
 		if (setup_optional(&o.s, &optional_syscalls[i]))
 			return session_end(&o.s, EXIT_FAIL);

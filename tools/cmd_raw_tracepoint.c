@@ -210,10 +210,7 @@ int cmd_raw_tracepoint(int argc, char **argv)
 		return session_end(&r.s, tool_error(CMD ": the built-in object lacks raw_tp_count or hits"));
 	/* Attached by name below; tpbpf_object_attach() would refuse its empty target. */
 	tpbpf_program_set_autoattach(prog, false);
-	rc = tpbpf_object_set_const(r.s.obj, "nr_args", r.nr_args);
-	if (rc)
-		return session_end(&r.s, tool_lib_error(rc, CMD));
-	if (load_attach(&r, prog))
+	if (tool_set_const(CMD, r.s.obj, "nr_args", r.nr_args) || load_attach(&r, prog))
 		return session_end(&r.s, EXIT_FAIL);
 	r.start_ns = monotonic_ns();
 	if (r.nr_args && !opts.json) {

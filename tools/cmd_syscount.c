@@ -189,10 +189,8 @@ int cmd_syscount(int argc, char **argv)
 		return rc;
 	if (session_open(&r.s, "syscount", "syscount", &r.o.common))
 		return session_end(&r.s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(r.s.obj, "per_process", r.o.per_process);
-	if (rc)
-		return session_end(&r.s, tool_lib_error(rc, "syscount"));
-	if (choose_program(&r.s, r.o.raw) || session_load_attach(&r.s))
+	if (tool_set_const("syscount", r.s.obj, "per_process", r.o.per_process) ||
+	    choose_program(&r.s, r.o.raw) || session_load_attach(&r.s))
 		return session_end(&r.s, EXIT_FAIL);
 	r.table = (struct count_table){ .cmd = "syscount", .s = &r.s,
 		.layout = ROW_LAYOUT(struct syscount_row, key, val), .cmp = by_count_desc,

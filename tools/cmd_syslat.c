@@ -300,10 +300,8 @@ int cmd_syslat(int argc, char **argv)
 		return rc;
 	if (session_open(&r.s, "syslat", "syslat", &r.o.common))
 		return session_end(&r.s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(r.s.obj, "unit_ns", r.o.unit_ns);
-	if (rc)
-		return session_end(&r.s, tool_lib_error(rc, "syslat"));
-	if (session_load_attach(&r.s))
+	if (tool_set_const("syslat", r.s.obj, "unit_ns", r.o.unit_ns) ||
+	    session_load_attach(&r.s))
 		return session_end(&r.s, EXIT_FAIL);
 	session_on_end(&r.s, final_report, &r);
 	return session_end(&r.s, session_run(&r.s) ? EXIT_FAIL : EXIT_OK);

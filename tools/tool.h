@@ -37,10 +37,18 @@ unsigned long long monotonic_ns(void);
 /* -i SECS, at least 1; false (and an error printed) if bad (options.c). */
 bool parse_interval(const char *cmd, const char *arg, unsigned long *out);
 
+/* TPBPF_CONST(NAME) = VALUE in OBJ; 0, or EXIT_FAIL with "CMD: why" printed. */
+int tool_set_const(const char *cmd, struct tpbpf_object *obj, const char *name,
+		   unsigned long long value);
 /* --const NAME=VALUE: set the load-time constant; 0 or an exit status. */
 int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec);
 /* --set NAME=VALUE: a global variable's initial value; 0 or an exit status. */
 int set_option(const char *cmd, struct tpbpf_object *obj, const char *spec);
+/* OPTION (const_option, set_option) for each of SPECS[0..N); 0 or the first exit status. */
+int apply_options(int (*option)(const char *cmd, struct tpbpf_object *obj, const char *spec),
+		  const char *cmd, struct tpbpf_object *obj, const char *const *specs, size_t n);
+/* The one OBJECT.o argument after the options, opened; 0 or an exit status. */
+int open_object_arg(const char *cmd, int argc, char **argv, struct tpbpf_object **obj);
 
 /*
  * Ctrl-C / SIGTERM handling: stop_requested becomes 1 on the first signal.
