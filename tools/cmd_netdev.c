@@ -75,9 +75,8 @@ static int set_name_layout(struct session *s)
 		}
 		rel = f->kind == TPBPF_FIELD_REL_LOC;
 		tpbpf_format_free(&fmt);
-		err = tpbpf_object_set_const(s->obj, rel_loc_consts[dir], rel);
-		if (err)
-			return tool_lib_error(err, CMD);
+		if (tool_set_const(CMD, s->obj, rel_loc_consts[dir], rel))
+			return EXIT_FAIL;
 	}
 	return 0;
 }
@@ -109,29 +108,6 @@ static void on_packet(void *ctx, int cpu, const void *data, uint32_t size)
 	printf(" %-7u %-7u ", ev.len, ev.pid);
 	print_escaped(stdout, ev.comm, sizeof(ev.comm));
 	putchar('\n');
-}
-
-/*
- * The program's section names no tracepoint: it goes on two, attached here
- * between session_load() and session_attach() (which prints "attached").
- */
-static int load_attach_both(struct netdev_run *r, struct tpbpf_program *prog)
-{
-	struct session *s = &r->s;
-	int err;
-
-	if (session_load(s))
-		return EXIT_FAIL;
-	/* The rings first: a packet right after "attached" must not be lost. */
-	if (!r->summary && session_read_events(s, "events", on_packet, r))
-		return EXIT_FAIL;
-	r->start_ns = monotonic_ns();
-	for (int dir = NETDEV_TX; dir <= NETDEV_RX; dir++) {
-		err = tpbpf_program_attach_tracepoint(prog, "net", tp_names[dir], NULL);
-		if (err)
-			return tool_lib_error(err, CMD);
-	}
-	return session_attach(s) ? EXIT_FAIL : 0;
 }
 
 struct total_row {
@@ -185,15 +161,6 @@ static int print_totals(struct session *s)
 	return 0;
 }
 
-static void print_header(struct netdev_run *r, const struct common_opts *opts)
-{
-	if (!r->summary && !opts->json) {
-		printf("%-12s %-3s %-3s %-16s %-7s %-7s %s\n", "TIME(s)", "CPU", "DIR",
-		       "DEV", "LEN", "PID", "COMM");
-		fflush(stdout);
-	}
-}
-
 /* --summary: the table, final since the programs are detached. */
 static int final_report(void *ctx)
 {
@@ -202,34 +169,47 @@ static int final_report(void *ctx)
 	return print_totals(&r->s) ? EXIT_FAIL : EXIT_OK;
 }
 
-static int finish(struct netdev_run *r, int rc)
-{
-	if (r->summary)
-		session_on_end(&r->s, final_report, r);
-	return session_end(&r->s, rc);
-}
-
 /*
- * --raw: two raw tracepoint programs (their sections name their targets),
- * reading struct sk_buff at KERNEL_OFF() offsets.
+ * Load, attach and run the opened object. The classic program's section
+ * names no tracepoint: it goes on two, attached here between
+ * session_load() and session_attach() (which prints "attached"). --raw:
+ * two raw tracepoint programs (their sections name their targets), reading
+ * struct sk_buff at KERNEL_OFF() offsets.
  */
-static int run_raw(struct netdev_run *r, const struct common_opts *opts)
+static int run(struct netdev_run *r, bool raw)
 {
-	int rc;
+	struct tpbpf_program *prog = NULL;
+	int err;
 
-	if (session_open(&r->s, CMD, "netdev_raw", opts))
-		return session_end(&r->s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(r->s.obj, "summary", r->summary);
-	if (rc)
-		return session_end(&r->s, tool_lib_error(rc, CMD));
-	if (session_load(&r->s) ||
-	    (!r->summary && session_read_events(&r->s, "events", on_packet, r)))
-		return session_end(&r->s, EXIT_FAIL);
+	if (!raw) {
+		prog = tpbpf_object_find_program(r->s.obj, "netdev");
+		if (!prog)
+			return tool_error(CMD ": the built-in object has no program netdev");
+		/* Attached below, twice; tpbpf_object_attach() would refuse its empty target. */
+		tpbpf_program_set_autoattach(prog, false);
+	}
+	if (tool_set_const(CMD, r->s.obj, "summary", r->summary) ||
+	    (!raw && set_name_layout(&r->s)) || session_load(&r->s))
+		return EXIT_FAIL;
+	/* The rings first: a packet right after "attached" must not be lost. */
+	if (!r->summary && session_read_events(&r->s, "events", on_packet, r))
+		return EXIT_FAIL;
 	r->start_ns = monotonic_ns();
+	for (int dir = NETDEV_TX; prog && dir <= NETDEV_RX; dir++) {
+		err = tpbpf_program_attach_tracepoint(prog, "net", tp_names[dir], NULL);
+		if (err)
+			return tool_lib_error(err, CMD);
+	}
 	if (session_attach(&r->s))
-		return session_end(&r->s, EXIT_FAIL);
-	print_header(r, opts);
-	return finish(r, session_run(&r->s) ? EXIT_FAIL : EXIT_OK);
+		return EXIT_FAIL;
+	if (r->summary) {
+		session_on_end(&r->s, final_report, r);
+	} else if (!r->s.opts.json) {
+		printf("%-12s %-3s %-3s %-16s %-7s %-7s %s\n", "TIME(s)", "CPU", "DIR",
+		       "DEV", "LEN", "PID", "COMM");
+		fflush(stdout);
+	}
+	return session_run(&r->s) ? EXIT_FAIL : EXIT_OK;
 }
 
 int cmd_netdev(int argc, char **argv)
@@ -245,9 +225,8 @@ int cmd_netdev(int argc, char **argv)
 	struct opt_reader opt = { .cmd = CMD, .shortopts = COMMON_SHORT_OPTS "h",
 				 .longopts = long_opts, .usage = usage, .common = &opts };
 	struct netdev_run r;
-	struct tpbpf_program *prog;
 	bool raw = false;
-	int c, rc;
+	int c;
 
 	memset(&r, 0, sizeof(r));
 	while ((c = next_opt(&opt, argc, argv)) > 0) {
@@ -263,20 +242,7 @@ int cmd_netdev(int argc, char **argv)
 	if (c < 0)
 		return opt.rc;
 
-	if (raw)
-		return run_raw(&r, &opts);
-	if (session_open(&r.s, CMD, "netdev", &opts))
+	if (session_open(&r.s, CMD, raw ? "netdev_raw" : "netdev", &opts))
 		return session_end(&r.s, EXIT_FAIL);
-	prog = tpbpf_object_find_program(r.s.obj, "netdev");
-	if (!prog)
-		return session_end(&r.s, tool_error(CMD ": the built-in object has no program netdev"));
-	/* Attached below, twice; tpbpf_object_attach() would refuse its empty target. */
-	tpbpf_program_set_autoattach(prog, false);
-	rc = tpbpf_object_set_const(r.s.obj, "summary", r.summary);
-	if (rc)
-		return session_end(&r.s, tool_lib_error(rc, CMD));
-	if (set_name_layout(&r.s) || load_attach_both(&r, prog))
-		return session_end(&r.s, EXIT_FAIL);
-	print_header(&r, &opts);
-	return finish(&r, session_run(&r.s) ? EXIT_FAIL : EXIT_OK);
+	return session_end(&r.s, run(&r, raw));
 }
