@@ -34,9 +34,6 @@ const char *clock_stamp(char *buf, size_t len);
 /* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
 unsigned long long monotonic_ns(void);
 
-/* -i SECS, at least 1; false (and an error printed) if bad (options.c). */
-bool parse_interval(const char *cmd, const char *arg, unsigned long *out);
-
 /* TPBPF_CONST(NAME) = VALUE in OBJ; 0, or EXIT_FAIL with "CMD: why" printed. */
 int tool_set_const(const char *cmd, struct tpbpf_object *obj, const char *name,
 		   unsigned long long value);
@@ -139,6 +136,8 @@ struct opt_reader {
  * error (a bad option or value, an argument where none is taken), printed.
  */
 int next_opt(struct opt_reader *r, int argc, char **argv);
+/* -i SECS, at least 1; false (and an error printed) if bad. */
+bool parse_interval(const char *cmd, const char *arg, unsigned long *out);
 
 /*
  * A running tool: its object loaded and attached, its perf ring reader, and
