@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "object.h"
 #include "sys_bpf.h"
+#include "tpbpf_inspect.h"
 
 #define LOG_START_SIZE (256u * 1024)
 /* Kernels before 5.2 refuse logs over 16 MiB - 1 (UINT_MAX >> 8). */
@@ -83,11 +84,6 @@ static const char *log_reason(const char *log, char *buf, size_t len)
 	return buf;
 }
 
-/* Helper names by number, from the uapi header's own list. */
-#define HELPER_NAME(x, ...) [BPF_FUNC_##x] = "bpf_" #x
-static const char *const helper_names[] = { __BPF_FUNC_MAPPER(HELPER_NAME) };
-#undef HELPER_NAME
-
 /*
  * "unknown func bpf_x#N" / "invalid func unknown#N": the program calls a
  * helper this kernel does not have (or not for this program type).
@@ -95,7 +91,7 @@ static const char *const helper_names[] = { __BPF_FUNC_MAPPER(HELPER_NAME) };
 static bool unknown_helper(const char *log, char *buf, size_t len)
 {
 	const char *p = strstr(log, "unknown func ");
-	const char *hash;
+	const char *hash, *name;
 	long id;
 
 	if (!p)
@@ -103,9 +99,9 @@ static bool unknown_helper(const char *log, char *buf, size_t len)
 	if (!p || !(hash = strchr(p, '#')))
 		return false;
 	id = strtol(hash + 1, NULL, 10);
-	snprintf(buf, len, "helper %s (#%ld) is not available to this program type on this kernel: it is newer than the kernel, or not allowed here; `tpbpf inspect` shows which kernel each helper needs",
-		 id > 0 && (size_t)id < ARRAY_SIZE(helper_names) && helper_names[id] ?
-		 helper_names[id] : "unknown", id);
+	name = id > 0 && id <= UINT32_MAX ? tpbpf_helper_name((uint32_t)id) : NULL;
+	snprintf(buf, len, "helper %s%s (#%ld) is not available to this program type on this kernel: it is newer than the kernel, or not allowed here; `tpbpf inspect` shows which kernel each helper needs",
+		 name ? "bpf_" : "", name ? name : "unknown", id);
 	return true;
 }
 

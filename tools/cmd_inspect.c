@@ -605,20 +605,15 @@ static void print_text(struct tpbpf_object *obj, const char *path, struct report
 
 /* ---- JSON output ------------------------------------------------------------ */
 
-static void js(const char *s)
-{
-	print_json_string(stdout, s ? s : "", strlen(s ? s : ""));
-}
-
 static void print_json(struct tpbpf_object *obj, const char *path, struct report *r,
 		       bool disasm)
 {
 	char v[32], tb[32];
 
 	printf("{\"object\":");
-	js(path);
+	print_json_cstring(stdout, path);
 	printf(",\"license\":");
-	js(tpbpf_object_license(obj));
+	print_json_cstring(stdout, tpbpf_object_license(obj));
 	printf(",\"programs\":[");
 	for (size_t p = 0; p < tpbpf_object_program_count(obj); p++) {
 		struct tpbpf_program *prog = tpbpf_object_program(obj, p);
@@ -629,22 +624,19 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 		tpbpf_program_insns(prog, &own);
 		total = tpbpf_program_describe_subprogs(prog, on_subprog, &s);
 		printf("%s{\"name\":", p ? "," : "");
-		js(tpbpf_program_name(prog));
+		print_json_cstring(stdout, tpbpf_program_name(prog));
 		printf(",\"section\":");
-		js(tpbpf_program_section(prog));
+		print_json_cstring(stdout, tpbpf_program_section(prog));
 		printf(",\"kind\":");
-		js(kind_name(tpbpf_program_kind(prog)));
+		print_json_cstring(stdout, kind_name(tpbpf_program_kind(prog)));
 		printf(",\"target\":");
-		js(tpbpf_program_target(prog));
+		print_json_cstring(stdout, tpbpf_program_target(prog));
 		printf(",\"not_loaded\":");
-		if (tpbpf_program_skip_reason(prog))
-			js(tpbpf_program_skip_reason(prog));
-		else
-			printf("null");
+		print_json_cstring(stdout, tpbpf_program_skip_reason(prog));
 		printf(",\"own_insns\":%zu,\"insns\":%d,\"subprograms\":[", own, total);
 		for (size_t i = 0; i < s.n; i++) {
 			printf("%s{\"name\":", i ? "," : "");
-			js(s.v[i].name);
+			print_json_cstring(stdout, s.v[i].name);
 			printf(",\"insn\":%zu,\"insns\":%zu}", s.v[i].insn, s.v[i].cnt);
 		}
 		printf("]");
@@ -655,22 +647,16 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 
 			disasm_program(r, prog, &d);
 			printf(",\"relocated\":%s,\"disasm_note\":", d.relocated ? "true" : "false");
-			if (d.why)
-				js(d.why);
-			else
-				printf("null");
+			print_json_cstring(stdout, d.why);
 			printf(",\"disasm\":[");
 			for (size_t i = 0; d.text && i < d.cnt; i++) {
 				if (d.text[i] && !d.text[i][0])
 					continue;
 				printf("%s{\"insn\":%zu,\"text\":", first ? "" : ",", i);
 				first = false;
-				if (d.text[i])
-					js(d.text[i]);
-				else
-					printf("null");
+				print_json_cstring(stdout, d.text[i]);
 				printf(",\"note\":");
-				js(d.note ? d.note[i] : "");
+				print_json_cstring(stdout, d.note && d.note[i] ? d.note[i] : "");
 				printf("}");
 			}
 			printf("]");
@@ -683,9 +669,9 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 		struct tpbpf_map *m = tpbpf_object_map(obj, i);
 
 		printf("%s{\"name\":", i ? "," : "");
-		js(tpbpf_map_name(m));
+		print_json_cstring(stdout, tpbpf_map_name(m));
 		printf(",\"type\":");
-		js(map_type_text(tpbpf_map_type(m), tb, sizeof(tb)));
+		print_json_cstring(stdout, map_type_text(tpbpf_map_type(m), tb, sizeof(tb)));
 		printf(",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,\"flags\":%u,"
 		       "\"origin\":\"%s\"}", tpbpf_map_key_size(m), tpbpf_map_value_size(m),
 		       tpbpf_map_max_entries(m), tpbpf_map_flags(m),
@@ -702,7 +688,7 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 				continue;
 			printf("%s{\"section\":", first ? "" : ",");
 			first = false;
-			js(tpbpf_map_name(m));
+			print_json_cstring(stdout, tpbpf_map_name(m));
 			printf(",\"size\":%u,\"read_only\":%s}", tpbpf_map_value_size(m),
 			       tpbpf_map_flags(m) & BPF_F_RDONLY_PROG ? "true" : "false");
 		}
@@ -712,17 +698,17 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 		const struct reloc *x = &r->relocs[i];
 
 		printf("%s{\"program\":", i ? "," : "");
-		js(tpbpf_program_name(x->prog));
+		print_json_cstring(stdout, tpbpf_program_name(x->prog));
 		printf(",\"insn\":%zu,\"section\":", x->insn);
-		js(x->section);
+		print_json_cstring(stdout, x->section);
 		printf(",\"section_insn\":%zu,\"kind\":\"%s\",\"symbol\":", x->sec_insn,
 		       reloc_kind_name(x->kind, true));
-		js(x->symbol);
+		print_json_cstring(stdout, x->symbol);
 		printf(",\"target\":");
-		js(x->target);
+		print_json_cstring(stdout, x->target);
 		if (x->err) {
 			printf(",\"resolved\":false,\"error\":");
-			js(x->detail);
+			print_json_cstring(stdout, x->detail);
 		} else {
 			printf(",\"resolved\":true,\"value\":%llu", (unsigned long long)x->value);
 		}
@@ -733,9 +719,9 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 	for (size_t i = 0; i < r->nr_reqs; i++) {
 		version_text(r->reqs[i].version, v, sizeof(v));
 		printf("%s{\"kernel\":\"%s\",\"what\":", i ? "," : "", v);
-		js(r->reqs[i].what);
+		print_json_cstring(stdout, r->reqs[i].what);
 		printf(",\"why\":");
-		js(r->reqs[i].why);
+		print_json_cstring(stdout, r->reqs[i].why);
 		printf(",\"optional\":%s}", r->reqs[i].optional ? "true" : "false");
 	}
 	printf("],\"rewrites\":[]}\n");
@@ -750,6 +736,8 @@ int cmd_inspect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct opt_reader opt = { .cmd = "inspect", .shortopts = "h", .longopts = opts,
+				  .usage = usage, .takes_args = true };
 	const char **consts = calloc((size_t)argc + 1, sizeof(*consts));
 	bool disasm = false, json = false;
 	struct tpbpf_object *obj = NULL;
@@ -759,7 +747,7 @@ int cmd_inspect(int argc, char **argv)
 
 	if (!consts)
 		return tool_error("out of memory");
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 'D':
 			disasm = true;
@@ -770,28 +758,15 @@ int cmd_inspect(int argc, char **argv)
 		case 'C':
 			consts[nconsts++] = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			free(consts);
-			return EXIT_OK;
-		default:
-			free(consts);
-			return tool_usage_error("inspect", "bad option");
 		}
 	}
-	if (optind != argc - 1) {
-		free(consts);
-		return tool_usage_error("inspect", optind >= argc ? "OBJECT.o is required" :
-					"one OBJECT.o only");
-	}
-	err = tpbpf_object_open_file(argv[optind], &obj);
-	if (err) {
-		rc = tool_lib_error(err, "inspect %s", argv[optind]);
+	if (c < 0) {
+		rc = opt.rc;
 		goto out;
 	}
-	for (size_t i = 0; i < nconsts; i++)
-		if ((rc = const_option("inspect", obj, consts[i])) != 0)
-			goto out;
+	if ((rc = open_object_arg("inspect", argc, argv, &obj)) != 0 ||
+	    (rc = apply_options(const_option, "inspect", obj, consts, nconsts)) != 0)
+		goto out;
 	rc = EXIT_FAIL;
 	err = tpbpf_object_describe_relocs(obj, on_reloc, &r);
 	if (err >= 0)

@@ -255,6 +255,9 @@ int cmd_load(int argc, char **argv)
 	const char **only = calloc((size_t)argc, sizeof(*only));
 	const char **sets = calloc((size_t)argc, sizeof(*sets));
 	struct common_opts common = { 0 };
+	struct opt_reader opt = { .cmd = "load", .shortopts = COMMON_SHORT_OPTS "h",
+				  .longopts = opts, .usage = usage, .common = &common,
+				  .takes_args = true };
 	bool vlog = false, events = true;
 	struct load_run l = { .tp.fd = -1 };
 	bool trace_pipe = false;
@@ -262,7 +265,7 @@ int cmd_load(int argc, char **argv)
 	size_t nreqs = 0, nconsts = 0;
 	struct tpbpf_object *obj;
 	struct tpbpf_map *m;
-	int c, r, err, rc = EXIT_FAIL;
+	int c, rc = EXIT_FAIL;
 
 	size_t nsets = 0;
 
@@ -270,14 +273,7 @@ int cmd_load(int argc, char **argv)
 		rc = tool_error("out of memory");
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "h", opts, NULL)) != -1) {
-		r = common_opt("load", c, optarg, &common);
-		if (r < 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (r > 0)
-			continue;
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 'a': {
 			char *eq = strchr(optarg, '=');
@@ -315,26 +311,14 @@ int cmd_load(int argc, char **argv)
 		case 'R':
 			pin_root = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			rc = EXIT_OK;
-			goto out;
-		default:
-			rc = tool_usage_error("load", "bad option");
-			goto out;
 		}
 	}
-	if (optind != argc - 1) {
-		rc = tool_usage_error("load", optind >= argc ? "OBJECT.o is required" :
-				      "one OBJECT.o only");
+	if (c < 0) {
+		rc = opt.rc;
 		goto out;
 	}
-
-	err = tpbpf_object_open_file(argv[optind], &obj);
-	if (err) {
-		rc = tool_lib_error(err, "load %s", argv[optind]);
+	if ((rc = open_object_arg("load", argc, argv, &obj)) != 0)
 		goto out;
-	}
 	for (size_t i = 0; i < tpbpf_object_warning_count(obj); i++)
 		fprintf(stderr, "tpbpf: warning: %s: %s\n", tpbpf_object_name(obj),
 			tpbpf_object_warning(obj, i));
@@ -343,20 +327,14 @@ int cmd_load(int argc, char **argv)
 		rc = session_end(&l.s, EXIT_FAIL);
 		goto out;
 	}
-	for (size_t i = 0; i < nconsts; i++) {
-		if ((rc = const_option("load", obj, consts[i])) != 0) {
-			rc = session_end(&l.s, rc);
-			goto out;
-		}
+	/* After session_open_object(): --const target_pid=N wins over -p. */
+	if ((rc = apply_options(const_option, "load", obj, consts, nconsts)) != 0 ||
+	    (rc = apply_options(set_option, "load", obj, sets, nsets)) != 0) {
+		rc = session_end(&l.s, rc);
+		goto out;
 	}
-	for (size_t i = 0; i < nsets; i++) {
-		if ((rc = set_option("load", obj, sets[i])) != 0) {
-			rc = session_end(&l.s, rc);
-			goto out;
-		}
-	}
-	if (pin_root && (err = tpbpf_object_set_pin_root(obj, pin_root)) != 0) {
-		rc = session_end(&l.s, tool_lib_error(err, "load: --pin-root"));
+	if (pin_root && (c = tpbpf_object_set_pin_root(obj, pin_root)) != 0) {
+		rc = session_end(&l.s, tool_lib_error(c, "load: --pin-root"));
 		goto out;
 	}
 	tpbpf_object_keep_verifier_logs(obj, vlog);

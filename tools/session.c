@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tool.h"
+#include "percpu_counter.h"
 
 int common_opt(const char *cmd, int c, const char *arg, struct common_opts *o)
 {
@@ -208,23 +209,7 @@ int session_run_every(struct session *s, unsigned long interval,
  */
 static bool program_drops(struct session *s, unsigned long long *sum)
 {
-	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "drops");
-	uint32_t key = 0;
-	uint64_t *vals;
-	int cpus = tpbpf_num_possible_cpus();
-	bool ok = false;
-
-	*sum = 0;
-	if (!m || cpus <= 0 || tpbpf_map_value_size(m) != sizeof(uint64_t))
-		return false;
-	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(m, &key, vals) == 0) {
-		for (int i = 0; i < cpus; i++)
-			*sum += vals[i];
-		ok = true;
-	}
-	free(vals);
-	return ok;
+	return percpu_counter_read(tpbpf_object_find_map(s->obj, "drops"), sum);
 }
 
 unsigned long long session_lost(struct session *s)

@@ -2,6 +2,7 @@
 /* Errors, numbers, and the Ctrl-C-aware wait that every subcommand uses. */
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -75,6 +76,14 @@ bad:
 	tool_usage_error(cmd, "%s wants a whole number from 0 to %lu, not '%s'", opt,
 			 max, arg ? arg : "");
 	return false;
+}
+
+int tool_set_const(const char *cmd, struct tpbpf_object *obj, const char *name,
+		   unsigned long long value)
+{
+	int err = tpbpf_object_set_const(obj, name, value);
+
+	return err ? tool_lib_error(err, "%s", cmd) : 0;
 }
 
 int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec)
@@ -158,6 +167,30 @@ int set_option(const char *cmd, struct tpbpf_object *obj, const char *spec)
 	return err ? tool_lib_error(err, "--set %s", spec) : 0;
 }
 
+int apply_options(int (*option)(const char *cmd, struct tpbpf_object *obj, const char *spec),
+		  const char *cmd, struct tpbpf_object *obj, const char *const *specs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = option(cmd, obj, specs[i]);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int open_object_arg(const char *cmd, int argc, char **argv, struct tpbpf_object **obj)
+{
+	int err;
+
+	*obj = NULL;
+	if (optind != argc - 1)
+		return tool_usage_error(cmd, optind >= argc ? "OBJECT.o is required" :
+					"one OBJECT.o only");
+	err = tpbpf_object_open_file(argv[optind], obj);
+	return err ? tool_lib_error(err, "%s %s", cmd, argv[optind]) : 0;
+}
+
 const char *clock_stamp(char *buf, size_t len)
 {
 	time_t now = time(NULL);
@@ -199,12 +232,17 @@ void block_stop_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-static double now_s(void)
+unsigned long long monotonic_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+static double now_s(void)
+{
+	return (double)monotonic_ns() / 1e9;
 }
 
 int run_until_stop(unsigned long duration_s, poll_fn poll, void *ctx)
