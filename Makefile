@@ -39,7 +39,10 @@ TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/obj/%.o)
 PROG_OBJS := $(PROG_SRCS:progs/%.bpf.c=$(B)/progs/%.bpf.o)
 
 TEST_BPF_SRCS := $(sort $(wildcard tests/bpf/*.bpf.c))
-TEST_BPF_OBJS := $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/tests/bpf/%.bpf.o) \
+# CO-RE objects (core_*.bpf.c) are built only with -g: clang refuses the
+# CO-RE builtins without the BTF that -g brings.
+TEST_BPF_PLAIN := $(filter-out tests/bpf/core_%,$(TEST_BPF_SRCS))
+TEST_BPF_OBJS := $(TEST_BPF_PLAIN:tests/bpf/%.bpf.c=$(B)/tests/bpf/%.bpf.o) \
                  $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/tests/bpf/%.g.bpf.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
@@ -65,10 +68,10 @@ $(B)/asan/%.o: %.c $(wildcard include/*.h loader/*.h)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(B)/libtpbpf.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(B)/libtpbpf-san.a: $(SAN_LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 # ---- BPF objects, embedded into the tpbpf command -----------------------
 # progs/*_ringbuf.bpf.c include another progs/*.bpf.c: any of them may be a dependency.
@@ -112,11 +115,11 @@ $(B)/tests/bpf/%.g.bpf.o: tests/bpf/%.bpf.c include/tpbpf_bpf.h
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -g -c $< -o $@
 
-$(B)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libtpbpf.a $(B)/gen/syscall_names.h
+$(B)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libtpbpf.a $(B)/gen/syscall_names.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit -I$(B)/gen -o $@ $< $(B)/libtpbpf.a -lcmocka $(LDLIBS)
 
-$(B)/tests/unit-san/%: tests/unit/%.c tests/unit/unit.h $(B)/libtpbpf-san.a $(B)/gen/syscall_names.h
+$(B)/tests/unit-san/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libtpbpf-san.a $(B)/gen/syscall_names.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit -I$(B)/gen -o $@ $< $(B)/libtpbpf-san.a -lcmocka $(LDLIBS)
 

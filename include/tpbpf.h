@@ -83,6 +83,8 @@ enum tpbpf_feature {
 	TPBPF_FEAT_MEMCG,
 	TPBPF_FEAT_PERF_LINK,
 	TPBPF_FEAT_KERNEL_BTF,
+	TPBPF_FEAT_LRU_HASH,
+	TPBPF_FEAT_BTF,
 	TPBPF_FEAT_RINGBUF,
 	TPBPF_FEAT_COUNT
 };
@@ -161,6 +163,12 @@ enum tpbpf_prog_kind {
 	TPBPF_PROG_TRACEPOINT,		/* tracepoint/CAT/NAME, tp/CAT/NAME */
 	TPBPF_PROG_RAW_TRACEPOINT,	/* raw_tracepoint/NAME, raw_tp/NAME */
 	TPBPF_PROG_RAW_TRACEPOINT_WRITABLE, /* raw_tracepoint.w/, raw_tp.w/ */
+	/*
+	 * Anything else an object may hold (kprobe, xdp, tp_btf, a section
+	 * name tpbpf does not know): not loaded; tpbpf_program_skip_reason()
+	 * says why.
+	 */
+	TPBPF_PROG_OTHER,
 };
 
 /* Read an object file (or memory image). Nothing is sent to the kernel. */
@@ -171,6 +179,25 @@ int tpbpf_object_open_mem(const void *data, size_t size, const char *name,
 /* Value of the load-time constant TPBPF_CONST(NAME) in the programs. */
 int tpbpf_object_set_const(struct tpbpf_object *obj, const char *name,
 			   uint64_t value);
+/*
+ * A global variable of the object, in .rodata, .data or .bss (the const
+ * volatile settings a libbpf skeleton writes as rodata->name before load):
+ * its size and its section. -ENOENT when the object has none of that name.
+ */
+int tpbpf_object_global(const struct tpbpf_object *obj, const char *name,
+			size_t *size, const char **section);
+/*
+ * Its initial value, before the object is loaded: SIZE bytes, its size.
+ * On kernels without global data, reads of .rodata are folded with it.
+ */
+int tpbpf_object_set_global(struct tpbpf_object *obj, const char *name,
+			    const void *value, size_t size);
+/*
+ * Where maps defined with __uint(pinning, LIBBPF_PIN_BY_NAME) are pinned,
+ * by their names (a bpffs directory; default /sys/fs/bpf). A map pinned
+ * there already is used if it is the same map, refused if it is another.
+ */
+int tpbpf_object_set_pin_root(struct tpbpf_object *obj, const char *dir);
 /* Keep every verifier log, not only those of rejected programs. */
 void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep);
 
@@ -193,7 +220,14 @@ void tpbpf_object_detach(struct tpbpf_object *obj);
 void tpbpf_object_close(struct tpbpf_object *obj);
 
 const char *tpbpf_object_name(const struct tpbpf_object *obj);
+/* The license section's text; "" when the object has none. */
 const char *tpbpf_object_license(const struct tpbpf_object *obj);
+/*
+ * What reading the object passed over that a user should hear of (a map
+ * section tpbpf does not use...): one line each, without a prefix.
+ */
+size_t tpbpf_object_warning_count(const struct tpbpf_object *obj);
+const char *tpbpf_object_warning(const struct tpbpf_object *obj, size_t i);
 size_t tpbpf_object_program_count(const struct tpbpf_object *obj);
 struct tpbpf_program *tpbpf_object_program(const struct tpbpf_object *obj,
 					   size_t i);
@@ -217,6 +251,21 @@ const void *tpbpf_program_insns(const struct tpbpf_program *prog,
 const char *tpbpf_program_verifier_log(const struct tpbpf_program *prog);
 /* Skip this program in tpbpf_object_attach (attach it yourself). */
 void tpbpf_program_set_autoattach(struct tpbpf_program *prog, bool on);
+/*
+ * Load this program with the object, or not (tpbpf load --program NAME
+ * loads only those named). Programs of kind TPBPF_PROG_OTHER are not
+ * loaded, whatever this says.
+ */
+void tpbpf_program_set_autoload(struct tpbpf_program *prog, bool on);
+bool tpbpf_program_autoload(const struct tpbpf_program *prog);
+/* Why a TPBPF_PROG_OTHER program is not loaded; NULL for the others. */
+const char *tpbpf_program_skip_reason(const struct tpbpf_program *prog);
+/*
+ * A program in a section whose name says no program type (SEC("handler")):
+ * load it as KIND, as tpbpf load --attach PROG=TARGET does. -EINVAL for a
+ * program whose section names another type (kprobe/, xdp...).
+ */
+int tpbpf_program_set_kind(struct tpbpf_program *prog, enum tpbpf_prog_kind kind);
 
 /* ---- links: a program attached to one tracepoint ------------------------ */
 

@@ -23,6 +23,7 @@ enum tpbpf_reloc_kind {
 	TPBPF_RELOC_MAP_VALUE,	/* ld_imm64 of global data: map fd + offset */
 	TPBPF_RELOC_CALL,	/* call of a .text function (bpf-to-bpf) */
 	TPBPF_RELOC_CONST,	/* ld_imm64 of a load-time constant */
+	TPBPF_RELOC_CORE,	/* a CO-RE relocation (.BTF.ext): a field offset, size... */
 	TPBPF_RELOC_INVALID,	/* one the loader refuses: detail says why */
 };
 
@@ -37,14 +38,28 @@ struct tpbpf_reloc_info {
 	const char *target;
 	/* MAP_VALUE: offset; CALL: callee's first instruction; CONST: value */
 	uint64_t value;
+	int map_fd;		/* MAP_FD, MAP_VALUE: the map's fd, -1 until loaded */
+	/* CORE: target is "task_struct.tgid", symbol the kind ("byte_off") */
+	uint64_t local_value;	/* as compiled */
+	const char *source;	/* where value comes from on this kernel ("the kernel's BTF") */
+	bool poison;		/* this kernel lacks it: the instruction fails if it runs */
 	int err;		/* CONST unresolved or INVALID: negative errno */
 	const char *detail;	/* why, when err */
 };
 typedef int (*tpbpf_reloc_fn)(void *ctx, const struct tpbpf_reloc_info *r);
 
-/* Every relocation of every program, in instruction order; FN's nonzero return stops. */
+/*
+ * Every entry of every program's relocation plan, in instruction order;
+ * FN's nonzero return stops. MAP_FD's value is the map's fd once loaded.
+ */
 int tpbpf_object_describe_relocs(struct tpbpf_object *obj, tpbpf_reloc_fn fn,
 				 void *ctx);
+/*
+ * One plan entry in words, as inspect and -v print it: "map fd counts ->
+ * fd of map counts", "load-time constant ... -> TP_ID sched:sched_switch =
+ * 312". Returns what snprintf would.
+ */
+int tpbpf_reloc_describe(const struct tpbpf_reloc_info *r, char *buf, size_t len);
 
 struct tpbpf_subprog_info {
 	const struct tpbpf_program *prog;
@@ -83,14 +98,13 @@ unsigned int tpbpf_map_type_since(uint32_t type);	/* 0 if unknown */
 uint32_t tpbpf_map_flags(const struct tpbpf_map *map);
 
 /*
- * Relocate PROG in memory as loading would, with made-up map fds
- * (TPBPF_INSPECT_FD_BASE + map index) and no kernel call; then
- * tpbpf_program_insns() gives the result. Fails on constants it cannot
- * resolve. Not for a loaded object.
+ * Lay PROG out as loading would (its .text functions appended, calls and
+ * the load-time constants that can be resolved written), without the
+ * kernel: map references stay 0 until the object is loaded, and
+ * tpbpf_reloc_info says which map each is. Then tpbpf_program_insns()
+ * gives the result. Not for a loaded object.
  */
-#define TPBPF_INSPECT_FD_BASE 1000
-int tpbpf_program_relocate_preview(struct tpbpf_program *prog);
-
+int tpbpf_program_layout(struct tpbpf_program *prog);
 
 #ifdef __cplusplus
 }

@@ -71,7 +71,10 @@ static int explain_set_bpf(const struct tpbpf_program *prog, const char *cat,
 		why = "too many programs are attached to this tracepoint already (the kernel allows 64)";
 		break;
 	case EINVAL:
-		why = "the program type does not fit a tracepoint event";
+		/* The kernel's own answer: syscall events took BPF only from 4.14. */
+		why = strcmp(cat, "syscalls") == 0 ?
+		      "this kernel does not run BPF programs on syscalls:* tracepoints (that came in 4.14): attach to raw_syscalls:sys_enter or sys_exit and compare the syscall number (the record's id field)" :
+		      "the program type does not fit a tracepoint event";
 		break;
 	default:
 		why = strerror(err);
@@ -149,7 +152,7 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 				 prog->name, category, name, id, strerror(-pfd));
 	}
 	/* TP_EVENT_ID() without cookies: a copy that knows its event. */
-	if (prog->nr_cookie_calls) {
+	if (prog->per_event_copies) {
 		inst_fd = tpbpf_obj_load_instance(prog, id);
 		if (inst_fd < 0) {
 			tpbpf_sys_close(pfd, "perf event");

@@ -20,9 +20,33 @@
 #define TPBPF_BTF_H
 
 #include <linux/btf.h>
+#include <linux/version.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Headers older than the kinds they describe (Ubuntu 22.04 ships 5.15
+ * uapi): the kinds by their values and the records that follow them, as
+ * btf.rst defines them. Newer headers define the same names.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 16, 0)
+#define BTF_KIND_DECL_TAG 17
+struct btf_decl_tag {
+	__s32 component_idx;
+};
+#endif
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 17, 0)
+#define BTF_KIND_TYPE_TAG 18
+#endif
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 0, 0)
+#define BTF_KIND_ENUM64 19
+struct btf_enum64 {
+	__u32 name_off;
+	__u32 val_lo32;
+	__u32 val_hi32;
+};
+#endif
 
 struct tpbpf_btf;
 
@@ -31,20 +55,33 @@ struct tpbpf_btf;
 /*
  * Check and index SIZE bytes of BTF (copied). Everything is validated here:
  * header, section bounds and alignment, every record's length, every name
- * offset, every type ID a record refers to, known kinds only; an error
- * names the type ID and what is wrong with it.
+ * offset, every type ID a record refers to, known kinds only, and the type
+ * graph: no type contains itself by value (through modifiers, arrays or
+ * members), every member lies inside its struct, every size fits 32 bits.
+ * An error names the type ID and what is wrong with it.
  */
 int tpbpf_btf_parse(const void *data, size_t size, struct tpbpf_btf **out);
+/*
+ * The same for the file at PATH (/sys/kernel/btf/vmlinux), read into one
+ * buffer that the BTF keeps: no copy of the kernel's 5 MB. Errors start
+ * with PATH.
+ */
+int tpbpf_btf_parse_file(const char *path, struct tpbpf_btf **out);
 void tpbpf_btf_free(struct tpbpf_btf *btf);
 
 /* Types are numbered 1..count; 0 is void. */
 uint32_t tpbpf_btf_type_count(const struct tpbpf_btf *btf);
 /* The record of type ID; NULL for 0 or an ID past the count. */
 const struct btf_type *tpbpf_btf_type(const struct tpbpf_btf *btf, uint32_t id);
-/* The string at OFF of the string section ("" for 0). */
+/*
+ * The string at OFF of the string section ("" for 0); NULL when OFF is
+ * outside it (offsets that the parsers checked never are).
+ */
 const char *tpbpf_btf_str(const struct tpbpf_btf *btf, uint32_t off);
 /* The name of type ID ("" when anonymous or void). */
 const char *tpbpf_btf_name(const struct tpbpf_btf *btf, uint32_t id);
+/* "struct", "typedef", "enum64"...: the kind's name in btf.rst, lower case. */
+const char *tpbpf_btf_kind_name(uint32_t kind);
 
 static inline uint32_t btf_kind(const struct btf_type *t) { return BTF_INFO_KIND(t->info); }
 static inline uint32_t btf_vlen(const struct btf_type *t) { return BTF_INFO_VLEN(t->info); }
@@ -52,6 +89,17 @@ static inline bool btf_kflag(const struct btf_type *t) { return BTF_INFO_KFLAG(t
 static inline bool btf_is_composite(const struct btf_type *t)
 {
 	return btf_kind(t) == BTF_KIND_STRUCT || btf_kind(t) == BTF_KIND_UNION;
+}
+static inline bool btf_is_any_enum(const struct btf_type *t)
+{
+	return btf_kind(t) == BTF_KIND_ENUM || btf_kind(t) == BTF_KIND_ENUM64;
+}
+static inline bool btf_is_mod(const struct btf_type *t)
+{
+	uint32_t k = btf_kind(t);
+
+	return k == BTF_KIND_TYPEDEF || k == BTF_KIND_CONST || k == BTF_KIND_VOLATILE ||
+	       k == BTF_KIND_RESTRICT || k == BTF_KIND_TYPE_TAG;
 }
 static inline const struct btf_member *btf_members(const struct btf_type *t)
 {
@@ -68,6 +116,63 @@ static inline uint32_t btf_member_bitfield_size(const struct btf_type *t, uint32
 {
 	return btf_kflag(t) ? BTF_MEMBER_BITFIELD_SIZE(btf_members(t)[i].offset) : 0;
 }
+/* The records that follow each kind's struct btf_type. */
+static inline uint32_t btf_int_word(const struct btf_type *t)
+{
+	return *(const uint32_t *)(t + 1);
+}
+static inline uint32_t btf_int_encoding(const struct btf_type *t)
+{
+	return BTF_INT_ENCODING(btf_int_word(t));
+}
+static inline uint32_t btf_int_offset(const struct btf_type *t)
+{
+	return BTF_INT_OFFSET(btf_int_word(t));
+}
+static inline uint32_t btf_int_bits(const struct btf_type *t)
+{
+	return BTF_INT_BITS(btf_int_word(t));
+}
+static inline const struct btf_array *btf_array(const struct btf_type *t)
+{
+	return (const struct btf_array *)(t + 1);
+}
+static inline const struct btf_enum *btf_enums(const struct btf_type *t)
+{
+	return (const struct btf_enum *)(t + 1);
+}
+static inline const struct btf_enum64 *btf_enum64s(const struct btf_type *t)
+{
+	return (const struct btf_enum64 *)(t + 1);
+}
+/* Enumerator I of an ENUM or ENUM64: its name offset and its value. A
+ * 32-bit ENUM value is sign-extended, as CO-RE compares it. */
+static inline uint32_t btf_enumerator_name_off(const struct btf_type *t, uint32_t i)
+{
+	return btf_kind(t) == BTF_KIND_ENUM ? btf_enums(t)[i].name_off : btf_enum64s(t)[i].name_off;
+}
+static inline int64_t btf_enumerator_value(const struct btf_type *t, uint32_t i)
+{
+	if (btf_kind(t) == BTF_KIND_ENUM)
+		return btf_enums(t)[i].val;
+	return (int64_t)((uint64_t)btf_enum64s(t)[i].val_hi32 << 32 | btf_enum64s(t)[i].val_lo32);
+}
+static inline const struct btf_param *btf_params(const struct btf_type *t)
+{
+	return (const struct btf_param *)(t + 1);
+}
+static inline const struct btf_var *btf_var(const struct btf_type *t)
+{
+	return (const struct btf_var *)(t + 1);
+}
+static inline const struct btf_var_secinfo *btf_var_secinfos(const struct btf_type *t)
+{
+	return (const struct btf_var_secinfo *)(t + 1);
+}
+static inline const struct btf_decl_tag *btf_decl_tag(const struct btf_type *t)
+{
+	return (const struct btf_decl_tag *)(t + 1);
+}
 
 /*
  * ID past typedef, const, volatile, restrict and type_tag (0 for void).
@@ -77,11 +182,27 @@ uint32_t tpbpf_btf_skip_mods(const struct tpbpf_btf *btf, uint32_t id);
 /*
  * Size in bytes of type ID: ints, floats, pointers, enums, structs and
  * unions, arrays (element size x count, checked for overflow), through
- * modifiers. -EINVAL for void, functions and other sizeless kinds.
+ * modifiers; a variable's is its type's, a datasec's its own. -EINVAL for
+ * void, functions, forward declarations and other sizeless kinds.
  */
 int tpbpf_btf_resolve_size(const struct tpbpf_btf *btf, uint32_t id, uint64_t *size);
 /* The first type named NAME of KIND (BTF_KIND_*), or -ENOENT. */
 int tpbpf_btf_find(const struct tpbpf_btf *btf, const char *name, uint32_t kind);
+
+/*
+ * Length of NAME without its ___flavor suffix: "task_struct___old" -> 11.
+ * CO-RE compares type names this way, so one object can carry several
+ * definitions of one kernel struct.
+ */
+size_t tpbpf_btf_essential_len(const char *name);
+/*
+ * The types of KIND whose names equal NAME when both are compared without
+ * a ___flavor suffix, in ID order: start with *ID = 0; each call sets *ID
+ * to the next and returns 1, or returns 0 at the end. Anonymous types are
+ * never returned. The name index is built on the first call (-ENOMEM).
+ */
+int tpbpf_btf_next_by_essential_name(const struct tpbpf_btf *btf, uint32_t kind,
+				     const char *name, uint32_t *id);
 
 /*
  * Byte offset of FIELD in the struct or union named ST, looking into
@@ -91,6 +212,11 @@ int tpbpf_btf_find(const struct tpbpf_btf *btf, const char *name, uint32_t kind)
  */
 int tpbpf_btf_field_offset(const struct tpbpf_btf *btf, const char *st,
 			   const char *field, uint64_t *offset);
+
+/* Bytes of T's record: its struct btf_type and what follows it. */
+size_t tpbpf_btf_record_len(const struct btf_type *t);
+/* The whole string section (LEN bytes, the last a NUL). */
+const char *tpbpf_btf_strings(const struct tpbpf_btf *btf, uint32_t *len);
 
 /* The blob as parsed (or as fixed up), for BPF_BTF_LOAD. */
 const void *tpbpf_btf_data(const struct tpbpf_btf *btf, size_t *size);
@@ -102,7 +228,11 @@ const void *tpbpf_btf_data(const struct tpbpf_btf *btf, size_t *size);
  * loader to fill in from the ELF section and symbol tables. SEC_SIZE gives
  * the size of the section named SEC; VAR_OFFSET the offset of variable VAR
  * in it (its symbol's value). Either returns 0 or a negative errno; an
- * error is passed on with the datasec and variable named.
+ * error is passed on with the datasec and variable named. Only datasecs of
+ * size 0 are asked about (one the compiler or an earlier call filled in is
+ * left as it is); the variables are then sorted by offset, as the kernel
+ * wants them, and each must lie inside its section without overlapping
+ * the next.
  */
 struct tpbpf_btf_elf_info {
 	int (*sec_size)(void *ctx, const char *sec, uint32_t *size);
@@ -119,16 +249,21 @@ struct tpbpf_btf_kernel_support {
 	bool float_;		/* FLOAT (5.13) */
 	bool decl_tag;		/* DECL_TAG (5.16) */
 	bool type_tag;		/* TYPE_TAG (5.17) */
-	bool enum64;		/* ENUM64 (6.0) */
+	bool enum64;		/* ENUM64, and signed ENUMs (kind_flag) (6.0) */
 };
 
 /*
  * A copy of BTF's blob that a kernel with SUPPORT accepts: each kind it
  * lacks is replaced by one it has, keeping every type ID (so map and
- * program references stay valid): VAR -> INT, DATASEC -> STRUCT with
- * padding members, FUNC_PROTO -> ENUM, FUNC -> TYPEDEF, global linkage ->
- * static, FLOAT -> STRUCT of its size, DECL_TAG -> INT, TYPE_TAG -> CONST,
- * ENUM64 -> UNION or ENUM of its size. Free *BLOB with free().
+ * program references stay valid): VAR -> INT (1 byte), DATASEC -> STRUCT
+ * of its size with one 1-byte member per variable at its offset (names made
+ * identifiers: ".data" -> "_data"), FUNC_PROTO -> ENUM (one enumerator per
+ * parameter), FUNC -> TYPEDEF, global or extern linkage -> static, FLOAT ->
+ * anonymous STRUCT of its size, DECL_TAG -> INT, TYPE_TAG -> CONST, ENUM64
+ * -> ENUM of its size (values cut to 32 bits; and the kind_flag of signed
+ * ENUMs cleared). The blob is laid out anew (header, types, strings, with
+ * new names appended); it parses again. Call it after
+ * tpbpf_btf_fixup_datasecs(). Free *BLOB with free().
  */
 int tpbpf_btf_sanitized(const struct tpbpf_btf *btf,
 			const struct tpbpf_btf_kernel_support *support,
@@ -149,8 +284,10 @@ struct tpbpf_btf_ext;
 /*
  * Check and index .BTF.ext against the object's BTF: section names and
  * type IDs exist, record sizes are at least the known ones, counts fit the
- * data, access strings are well-formed. Records larger than known have
- * their known prefix read.
+ * data, instruction offsets are multiples of 8, access strings are
+ * well-formed ("N" or "N:N:..." of at most TPBPF_CORE_MAX_ACCESS numbers)
+ * and relocation kinds known. Records larger than known have their known
+ * prefix read. The data is copied.
  */
 int tpbpf_btf_ext_parse(const void *data, size_t size, const struct tpbpf_btf *btf,
 			struct tpbpf_btf_ext **out);
@@ -158,7 +295,7 @@ void tpbpf_btf_ext_free(struct tpbpf_btf_ext *ext);
 
 /* Records of one kind for the ELF section SEC: N records of REC_SIZE bytes. */
 struct tpbpf_btf_ext_recs {
-	const void *recs;	/* each starts with the known struct */
+	const void *recs;	/* each starts with the known struct, 4-byte aligned */
 	uint32_t rec_size;
 	uint32_t n;
 };
@@ -169,5 +306,10 @@ void tpbpf_btf_ext_line_info(const struct tpbpf_btf_ext *ext, const char *sec,
 			     struct tpbpf_btf_ext_recs *out);	/* struct bpf_line_info */
 void tpbpf_btf_ext_core_relos(const struct tpbpf_btf_ext *ext, const char *sec,
 			      struct tpbpf_btf_ext_recs *out);	/* struct tpbpf_core_relo */
+/*
+ * The ELF sections that have records of any kind, for walking them all
+ * (inspect, the fuzz harness): I from 0; NULL past the last.
+ */
+const char *tpbpf_btf_ext_section(const struct tpbpf_btf_ext *ext, size_t i);
 
 #endif

@@ -43,8 +43,26 @@ int tpbpf_read_file(const char *path, char **text, size_t *len);
 bool tpbpf_feature_probed(enum tpbpf_feature f);
 void tpbpf_feature_force_absent(enum tpbpf_feature f, bool absent);
 void tpbpf_feature_set(enum tpbpf_feature f, bool present);
+void tpbpf_feature_forget(enum tpbpf_feature f);	/* for tests: ask again */
 
 /* strdup that reports -ENOMEM through tpbpf_err. */
 char *tpbpf_strdup(const char *s);
+
+/*
+ * For tests: read kernel BTF from PATH instead of /sys/kernel/btf/vmlinux
+ * (NULL: back to that), and forget what was read so far.
+ */
+void tpbpf_kernel_offsets_set_btf_path(const char *path);
+
+/*
+ * What kernel_offsets.c knows of the running kernel's structs: its BTF
+ * (read once; NULL when absent or forced absent), and the offsets file
+ * given with tpbpf_set_kernel_offsets_file() (its path, NULL if none, and
+ * a lookup in it alone: -ENOENT when it lacks STRUCT.FIELD).
+ */
+struct tpbpf_btf;
+const struct tpbpf_btf *tpbpf_kernel_btf(void);
+const char *tpbpf_kernel_offsets_path(void);
+int tpbpf_kernel_offsets_file_lookup(const char *st, const char *field, uint64_t *offset);
 
 #endif

@@ -71,10 +71,30 @@ static int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	return ret < 0 ? -errno : (int)ret;
 }
 
+static const char *errno_name(int e)
+{
+	switch (e) {
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case E2BIG: return "E2BIG";
+	case EBADF: return "EBADF";
+	case ENOMEM: return "ENOMEM";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case ENOTSUP: return "ENOTSUP";
+	default: return "errno";
+	}
+}
+
 static void log_result(const char *what, int ret)
 {
+	/* "refused", not "error": callers try again after some refusals. */
 	if (ret < 0)
-		tpbpf_log("  -> %s: error %d (%s) in %ld us", what, ret,
+		tpbpf_log("  -> %s: refused, %s (%s) in %ld us", what, errno_name(-ret),
 			  strerror(-ret), last_call_us);
 	else
 		tpbpf_log("  -> %s: %d in %ld us", what, ret, last_call_us);
@@ -84,6 +104,7 @@ int tpbpf_sys_map_create(const struct tpbpf_map_create_args *a)
 {
 	union bpf_attr attr;
 	unsigned int size = offsetofend(union bpf_attr, map_flags);
+	char inner[32] = "", btf[64] = "";
 	int ret;
 
 	memset(&attr, 0, sizeof(attr));
@@ -92,16 +113,37 @@ int tpbpf_sys_map_create(const struct tpbpf_map_create_args *a)
 	attr.value_size = a->value_size;
 	attr.max_entries = a->max_entries;
 	attr.map_flags = a->flags;
+	if (a->inner_map_fd > 0) {
+		attr.inner_map_fd = (uint32_t)a->inner_map_fd;
+		size = offsetofend(union bpf_attr, inner_map_fd);
+	}
+	if (a->btf_fd > 0) {
+		attr.btf_fd = (uint32_t)a->btf_fd;
+		attr.btf_key_type_id = a->btf_key_type_id;
+		attr.btf_value_type_id = a->btf_value_type_id;
+		size = offsetofend(union bpf_attr, btf_value_type_id);
+	}
+	if (a->map_extra) {
+		attr.map_extra = a->map_extra;
+		size = offsetofend(union bpf_attr, map_extra);
+	}
 	if (a->flags & BPF_F_NUMA_NODE) {
 		attr.numa_node = a->numa_node;
-		size = offsetofend(union bpf_attr, numa_node);
+		if (size < offsetofend(union bpf_attr, numa_node))
+			size = offsetofend(union bpf_attr, numa_node);
 	}
 	if (a->name && a->name[0]) {
 		strncpy(attr.map_name, a->name, sizeof(attr.map_name) - 1);
-		size = offsetofend(union bpf_attr, map_name);
+		if (size < offsetofend(union bpf_attr, map_name))
+			size = offsetofend(union bpf_attr, map_name);
 	}
-	tpbpf_log("bpf(BPF_MAP_CREATE, type=%u key_size=%u value_size=%u max_entries=%u flags=0x%x name=\"%s\")",
-		  a->type, a->key_size, a->value_size, a->max_entries, a->flags,
+	if (a->inner_map_fd > 0)
+		snprintf(inner, sizeof(inner), " inner_map_fd=%d", a->inner_map_fd);
+	if (a->btf_fd > 0)
+		snprintf(btf, sizeof(btf), " btf_fd=%d key_type=%u value_type=%u", a->btf_fd,
+			 a->btf_key_type_id, a->btf_value_type_id);
+	tpbpf_log("bpf(BPF_MAP_CREATE, type=%u key_size=%u value_size=%u max_entries=%u flags=0x%x%s%s name=\"%s\")",
+		  a->type, a->key_size, a->value_size, a->max_entries, a->flags, inner, btf,
 		  a->name ? a->name : "");
 	ret = sys_bpf(BPF_MAP_CREATE, &attr, size);
 	log_result("map fd", ret);
@@ -164,6 +206,53 @@ int tpbpf_sys_map_freeze(int fd)
 	tpbpf_log("bpf(BPF_MAP_FREEZE, map_fd=%d)", fd);
 	ret = sys_bpf(BPF_MAP_FREEZE, &attr, offsetofend(union bpf_attr, map_fd));
 	log_result("result", ret);
+	return ret;
+}
+
+int tpbpf_sys_btf_load(const void *blob, size_t size, char *log, uint32_t log_size)
+{
+	union bpf_attr attr;
+	int ret;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.btf = (uint64_t)(unsigned long)blob;
+	attr.btf_size = (uint32_t)size;
+	if (log && log_size) {
+		log[0] = '\0';
+		attr.btf_log_buf = (uint64_t)(unsigned long)log;
+		attr.btf_log_size = log_size;
+		attr.btf_log_level = 1;
+	}
+	tpbpf_log("bpf(BPF_BTF_LOAD, btf_size=%zu%s)", size, log ? " log_level=1" : "");
+	ret = sys_bpf(BPF_BTF_LOAD, &attr, offsetofend(union bpf_attr, btf_log_level));
+	log_result("btf fd", ret);
+	return ret;
+}
+
+int tpbpf_sys_obj_pin(int fd, const char *path)
+{
+	union bpf_attr attr;
+	int ret;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (uint64_t)(unsigned long)path;
+	attr.bpf_fd = (uint32_t)fd;
+	tpbpf_log("bpf(BPF_OBJ_PIN, fd=%d path=\"%s\")", fd, path);
+	ret = sys_bpf(BPF_OBJ_PIN, &attr, offsetofend(union bpf_attr, file_flags));
+	log_result("result", ret);
+	return ret;
+}
+
+int tpbpf_sys_obj_get(const char *path)
+{
+	union bpf_attr attr;
+	int ret;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (uint64_t)(unsigned long)path;
+	tpbpf_log("bpf(BPF_OBJ_GET, path=\"%s\")", path);
+	ret = sys_bpf(BPF_OBJ_GET, &attr, offsetofend(union bpf_attr, file_flags));
+	log_result("fd", ret);
 	return ret;
 }
 

@@ -30,7 +30,11 @@
 
 struct tpbpf_map_create_args {
 	uint32_t type, key_size, value_size, max_entries, flags, numa_node;
+	int inner_map_fd;	/* map-in-map: a map like its elements; else 0 */
 	const char *name;	/* NULL or "": no name */
+	int btf_fd;		/* > 0: the types below are in this BTF */
+	uint32_t btf_key_type_id, btf_value_type_id;
+	uint64_t map_extra;	/* bloom filters: the number of hashes */
 };
 int tpbpf_sys_map_create(const struct tpbpf_map_create_args *a);
 
@@ -40,6 +44,11 @@ int tpbpf_sys_map_update(int fd, const void *key, const void *value,
 int tpbpf_sys_map_delete(int fd, const void *key);
 int tpbpf_sys_map_next_key(int fd, const void *key, void *next_key);
 int tpbpf_sys_map_freeze(int fd);
+/* BPF_BTF_LOAD of SIZE bytes; a LOG of LOG_SIZE bytes (may be NULL). */
+int tpbpf_sys_btf_load(const void *blob, size_t size, char *log, uint32_t log_size);
+/* BPF_OBJ_PIN FD at PATH (on bpffs); BPF_OBJ_GET of PATH: an fd. */
+int tpbpf_sys_obj_pin(int fd, const char *path);
+int tpbpf_sys_obj_get(const char *path);
 
 struct tpbpf_prog_load_args {
 	uint32_t type;

@@ -408,6 +408,41 @@ static void closest(const char *want, char **cands, size_t n, char *out,
 	}
 }
 
+int tpbpf_tracefs_event_category(const char *name, char *category, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	int err = need_root();
+	DIR *d;
+
+	if (err)
+		return err;
+	if (!tpbpf_tracepoint_name_valid(name))
+		return invalid_name(name);
+	if (snprintf(path, sizeof(path), "%s/events", root) >= (int)sizeof(path))
+		return tpbpf_err(ENAMETOOLONG, "tracefs path too long");
+	d = opendir(path);
+	if (!d)
+		return tpbpf_err(errno, "cannot list %s: %s", path, strerror(errno));
+	err = -ENOENT;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !tpbpf_tracepoint_name_valid(de->d_name) ||
+		    snprintf(path, sizeof(path), "%s/events/%s/%s/format", root, de->d_name,
+			     name) >= (int)sizeof(path) || stat(path, &st) != 0)
+			continue;
+		if (strlen(de->d_name) >= len) {
+			err = -ENAMETOOLONG;
+			break;
+		}
+		strcpy(category, de->d_name);
+		err = 0;
+		break;
+	}
+	closedir(d);
+	return err == -ENOENT ? tpbpf_err(ENOENT, "no tracepoint named %s in any category", name) : err;
+}
+
 static bool category_exists(const char *category)
 {
 	char path[PATH_MAX];

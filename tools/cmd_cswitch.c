@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tool.h"
+#include "percpu_counter.h"
 #include "../progs/cswitch.h"
 
 struct cswitch_opts {
@@ -32,7 +32,7 @@ struct cswitch {
 	struct session s;
 	const struct cswitch_opts *o;
 	uint64_t start_ns;		/* CLOCK_MONOTONIC, as bpf_ktime_get_ns() */
-	unsigned long long total;	/* --top: over every table printed */
+	struct count_table table;	/* --top */
 };
 
 struct count_row {
@@ -58,6 +58,7 @@ static void usage(FILE *f)
 		"  -h, --help           this help\n");
 }
 
+/* -1: run the command; otherwise the exit status to end with now. */
 static int parse_args(int argc, char **argv, struct cswitch_opts *o)
 {
 	static const struct option longopts[] = {
@@ -67,15 +68,11 @@ static int parse_args(int argc, char **argv, struct cswitch_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, r;
+	struct opt_reader r = { .cmd = "cswitch", .shortopts = COMMON_SHORT_OPTS "T:i:h",
+				.longopts = longopts, .usage = usage, .common = &o->common };
+	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "T:i:h", longopts, NULL)) != -1) {
-		r = common_opt("cswitch", c, optarg, &o->common);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = next_opt(&r, argc, argv)) > 0) {
 		switch (c) {
 		case 'T':
 			if (!parse_uint("cswitch", "--top", optarg, 1UL << 20, &o->top))
@@ -83,31 +80,16 @@ static int parse_args(int argc, char **argv, struct cswitch_opts *o)
 			o->top_mode = true;
 			break;
 		case 'i':
-			if (!parse_uint("cswitch", "-i", optarg, 365UL * 24 * 3600, &o->interval))
+			if (!parse_interval("cswitch", optarg, &o->interval))
 				return EXIT_USAGE;
-			if (o->interval == 0)
-				return tool_usage_error("cswitch", "-i wants at least 1 second");
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			return tool_usage_error("cswitch", "bad option");
 		}
 	}
-	if (optind < argc)
-		return tool_usage_error("cswitch", "unexpected argument '%s'", argv[optind]);
+	if (c < 0)
+		return r.rc;
 	if (o->interval && !o->top_mode)
 		return tool_usage_error("cswitch", "-i goes with --top");
-	return 0;
-}
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return -1;
 }
 
 /*
@@ -171,113 +153,31 @@ static int by_switches_desc(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* Every entry of MAP into *ROWS (malloc'd); with RESET, deleted as read. */
-static int read_counts(const struct tpbpf_map *map, bool reset,
-		       struct count_row **rows, size_t *n)
+static unsigned long long row_count(const void *row)
 {
-	struct tpbpf_map_entries e;
-	int err;
-
-	*rows = NULL;
-	*n = 0;
-	err = tpbpf_map_snapshot(map, reset, &e);
-	if (err)
-		return err;
-	*rows = calloc(e.n ? e.n : 1, sizeof(**rows));
-	if (!*rows) {
-		tpbpf_map_entries_free(&e);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < e.n; i++) {
-		memcpy(&(*rows)[i].pid, (char *)e.keys + i * e.key_size, sizeof((*rows)[i].pid));
-		memcpy(&(*rows)[i].val, (char *)e.values + i * e.value_size, sizeof((*rows)[i].val));
-	}
-	*n = e.n;
-	tpbpf_map_entries_free(&e);
-	return 0;
+	return ((const struct count_row *)row)->val.switches;
 }
 
-static void print_rows(const struct cswitch_opts *o, const struct count_row *rows,
-		       size_t n, const char *stamp)
+static void print_header(const void *ctx)
 {
-	size_t shown = o->top && o->top < n ? o->top : n;
+	(void)ctx;
+	printf("%-7s %-16s %10s", "PID", "COMM", "SWITCHES");
+}
 
-	if (!o->common.json) {
-		if (stamp)
-			printf("[%s]\n", stamp);
-		printf("%-7s %-16s %10s\n", "PID", "COMM", "SWITCHES");
+static void print_row(const void *ctx, const void *row, bool json)
+{
+	const struct count_row *r = row;
+
+	(void)ctx;
+	if (json) {
+		printf("\"pid\":%u,\"comm\":", r->pid);
+		print_json_string(stdout, r->val.comm, CSWITCH_COMM_LEN);
+		printf(",\"switches\":%llu", (unsigned long long)r->val.switches);
+		return;
 	}
-	for (size_t i = 0; i < shown; i++) {
-		const struct count_row *r = &rows[i];
-
-		if (o->common.json) {
-			printf("{");
-			if (stamp)
-				printf("\"time\":\"%s\",", stamp);
-			printf("\"pid\":%u,\"comm\":", r->pid);
-			print_json_string(stdout, r->val.comm, CSWITCH_COMM_LEN);
-			printf(",\"switches\":%llu}\n", (unsigned long long)r->val.switches);
-			continue;
-		}
-		printf("%-7u ", r->pid);
-		print_escaped_padded(stdout, r->val.comm, CSWITCH_COMM_LEN, 16);
-		printf(" %10llu\n", (unsigned long long)r->val.switches);
-	}
-	if (!o->common.json && stamp)
-		printf("\n");
-	fflush(stdout);
-}
-
-/* One table of what the map holds now; adds its total to *TOTAL. */
-static int report(struct session *s, const struct cswitch_opts *o, bool reset,
-		  unsigned long long *total)
-{
-	struct tpbpf_map *map = tpbpf_object_find_map(s->obj, "counts");
-	struct count_row *rows;
-	char stamp[16];
-	size_t n;
-	int err;
-
-	if (!map)
-		return tool_error("cswitch: the built-in program has no map counts");
-	err = read_counts(map, reset, &rows, &n);
-	if (err)
-		return tool_lib_error(err, "cswitch: reading the counts");
-	qsort(rows, n, sizeof(*rows), by_switches_desc);
-	for (size_t i = 0; i < n; i++)
-		*total += rows[i].val.switches;
-	if (o->interval)
-		clock_stamp(stamp, sizeof(stamp));
-	print_rows(o, rows, n, o->interval ? stamp : NULL);
-	free(rows);
-	return 0;
-}
-
-/* Sum of the per-CPU "missed" counter: switches that found the map full. */
-static unsigned long long missed_switches(struct session *s)
-{
-	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "missed");
-	unsigned long long sum = 0;
-	int cpus = tpbpf_num_possible_cpus();
-	uint32_t key = 0;
-	uint64_t *vals;
-
-	if (!m || cpus <= 0)
-		return 0;
-	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(m, &key, vals) == 0)
-		for (int i = 0; i < cpus; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
-}
-
-/* --top -i: the table so far, and the counts start again. */
-static int tick(void *ctx)
-{
-	struct cswitch *c = ctx;
-
-	return report(&c->s, c->o, true, &c->total);
+	printf("%-7u ", r->pid);
+	print_escaped_padded(stdout, r->val.comm, CSWITCH_COMM_LEN, 16);
+	printf(" %10llu", (unsigned long long)r->val.switches);
 }
 
 /* --top: the last table is exact, nothing counts after the detach. */
@@ -285,10 +185,10 @@ static int final_report(void *ctx)
 {
 	struct cswitch *c = ctx;
 	unsigned long long missed;
-	int err = report(&c->s, c->o, false, &c->total);
+	int err = count_table_print(&c->table, false);
 
-	missed = missed_switches(&c->s);
-	fprintf(stderr, "tpbpf: cswitch: %llu context switches counted\n", c->total);
+	missed = percpu_counter_sum(c->s.obj, "missed");
+	fprintf(stderr, "tpbpf: cswitch: %llu context switches counted\n", c->table.total);
 	if (missed)
 		fprintf(stderr, "tpbpf: cswitch: %llu switches not counted: the map of %u threads was full\n",
 			missed, CSWITCH_MAX_ENTRIES);
@@ -302,20 +202,22 @@ int cmd_cswitch(int argc, char **argv)
 	int rc;
 
 	rc = parse_args(argc, argv, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc >= 0)
+		return rc;
 	if (session_open(&c.s, "cswitch", "cswitch", &o.common))
 		return session_end(&c.s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(c.s.obj, "top_mode", o.top_mode);
-	if (rc)
-		return session_end(&c.s, tool_lib_error(rc, "cswitch"));
-	if (session_load(&c.s))
+	if (tool_set_const("cswitch", c.s.obj, "top_mode", o.top_mode) || session_load(&c.s))
 		return session_end(&c.s, EXIT_FAIL);
 	if (o.top_mode) {
 		if (session_attach(&c.s))
 			return session_end(&c.s, EXIT_FAIL);
+		c.table = (struct count_table){ .cmd = "cswitch", .s = &c.s,
+			.layout = ROW_LAYOUT(struct count_row, pid, val), .cmp = by_switches_desc,
+			.count = row_count, .print_header = print_header, .print_row = print_row,
+			.json = o.common.json, .top = o.top, .interval = o.interval };
 		session_on_end(&c.s, final_report, &c);
-		rc = session_run_every(&c.s, o.interval, tick, &c) ? EXIT_FAIL : EXIT_OK;
+		rc = session_run_every(&c.s, o.interval, count_table_tick, &c.table) ?
+		     EXIT_FAIL : EXIT_OK;
 		return session_end(&c.s, rc);
 	}
 	/* Rings before attaching: an event sent before its ring exists is lost. */

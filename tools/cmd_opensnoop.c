@@ -53,6 +53,7 @@ static void usage(FILE *f)
 		OPENSNOOP_RING_PAGES);
 }
 
+/* -1: run the command; otherwise the exit status to end with now. */
 static int parse_args(int argc, char **argv, struct common_opts *o, bool *failed)
 {
 	static const struct option longopts[] = {
@@ -61,29 +62,14 @@ static int parse_args(int argc, char **argv, struct common_opts *o, bool *failed
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, r;
+	struct opt_reader r = { .cmd = "opensnoop", .shortopts = COMMON_SHORT_OPTS "xh",
+				.longopts = longopts, .usage = usage, .common = o };
+	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "xh", longopts, NULL)) != -1) {
-		r = common_opt("opensnoop", c, optarg, o);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'x':
+	while ((c = next_opt(&r, argc, argv)) > 0)
+		if (c == 'x')
 			*failed = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			return tool_usage_error("opensnoop", "bad option");
-		}
-	}
-	if (optind < argc)
-		return tool_usage_error("opensnoop", "unexpected argument '%s'", argv[optind]);
-	return 0;
+	return c < 0 ? r.rc : -1;
 }
 
 static int set_const(struct session *s, const char *prefix, const char *what,
@@ -229,16 +215,15 @@ int cmd_opensnoop(int argc, char **argv)
 	int rc;
 
 	rc = parse_args(argc, argv, &opts, &failed);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc >= 0)
+		return rc;
 	o.json = opts.json;
 	if (!opts.ring_pages)
 		opts.ring_pages = OPENSNOOP_RING_PAGES;
 	if (session_open(&o.s, "opensnoop", "opensnoop", &opts))
 		return session_end(&o.s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(o.s.obj, "failed_only", failed);
-	if (rc)
-		return session_end(&o.s, tool_lib_error(rc, "opensnoop"));
+	if (tool_set_const("opensnoop", o.s.obj, "failed_only", failed))
+		return session_end(&o.s, EXIT_FAIL);
 	for (size_t i = 0; i < sizeof(optional_syscalls) / sizeof(optional_syscalls[0]); i++)
 		if (setup_optional(&o.s, &optional_syscalls[i]))
 			return session_end(&o.s, EXIT_FAIL);

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tool.h"
+#include "percpu_counter.h"
 #include "../progs/raw_tracepoint.h"
 
 #define CMD "raw-tracepoint"
@@ -39,32 +39,6 @@ static void usage(FILE *f)
 		"                       still ends the output); the kernel refuses N larger than\n"
 		"                       what the tracepoint passes (sys_enter passes 2: regs, id)\n"
 		"  -h, --help           this help\n", RAW_TP_MAX_ARGS);
-}
-
-static unsigned long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
-}
-
-/* Hits so far, summed over the CPUs of the per-CPU counter. */
-static unsigned long long total_hits(struct raw_tp_run *r)
-{
-	int cpus = tpbpf_num_possible_cpus();
-	unsigned long long sum = 0;
-	uint32_t key = 0;
-	uint64_t *vals;
-
-	if (cpus <= 0)
-		return 0;
-	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(r->hits, &key, vals) == 0)
-		for (int i = 0; i < cpus; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
 }
 
 /* Whether the program with --args N attaches to raw tracepoint NAME. */
@@ -161,9 +135,10 @@ static int load_attach(struct raw_tp_run *r, struct tpbpf_program *prog)
 static int print_second(void *ctx)
 {
 	struct raw_tp_run *r = ctx;
-	unsigned long long total = total_hits(r);
+	unsigned long long total;
 	char when[16];
 
+	percpu_counter_read(r->hits, &total);
 	clock_stamp(when, sizeof(when));
 	if (r->s.opts.json)
 		printf("{\"time\":\"%s\",\"hits\":%llu,\"total\":%llu}\n", when,
@@ -179,9 +154,10 @@ static int print_second(void *ctx)
 static int print_total(void *ctx)
 {
 	struct raw_tp_run *r = ctx;
-	unsigned long long total = total_hits(r);
+	unsigned long long total;
 	double secs = (double)(monotonic_ns() - r->start_ns) / 1e9;
 
+	percpu_counter_read(r->hits, &total);
 	if (r->s.opts.json)
 		printf("{\"tracepoint\":\"%s\",\"total\":%llu,\"seconds\":%.3f}\n", r->name,
 		       total, secs);
@@ -200,19 +176,15 @@ int cmd_raw_tracepoint(int argc, char **argv)
 		{ 0 },
 	};
 	struct common_opts opts = { 0 };
+	struct opt_reader opt = { .cmd = CMD, .shortopts = COMMON_SHORT_OPTS "h",
+				 .longopts = long_opts, .usage = usage, .common = &opts,
+				 .takes_args = true };
 	struct raw_tp_run r;
 	struct tpbpf_program *prog;
 	int c, rc;
 
 	memset(&r, 0, sizeof(r));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "h", long_opts, NULL)) != -1) {
-		int ret = common_opt(CMD, c, optarg, &opts);
-
-		if (ret < 0)
-			return EXIT_USAGE;
-		if (ret > 0)
-			continue;
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 'a':
 			if (!parse_uint(CMD, "--args", optarg, RAW_TP_MAX_ARGS, &r.nr_args))
@@ -220,13 +192,10 @@ int cmd_raw_tracepoint(int argc, char **argv)
 			if (r.nr_args == 0)
 				return tool_usage_error(CMD, "--args wants 1 to %d", RAW_TP_MAX_ARGS);
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return tool_usage_error(CMD, "bad option");
 		}
 	}
+	if (c < 0)
+		return opt.rc;
 	if (optind != argc - 1)
 		return tool_usage_error(CMD, optind >= argc ? "NAME is required (e.g. sys_enter)" :
 					"one NAME only");
@@ -243,10 +212,7 @@ int cmd_raw_tracepoint(int argc, char **argv)
 		return session_end(&r.s, tool_error(CMD ": the built-in object lacks raw_tp_count or hits"));
 	/* Attached by name below; tpbpf_object_attach() would refuse its empty target. */
 	tpbpf_program_set_autoattach(prog, false);
-	rc = tpbpf_object_set_const(r.s.obj, "nr_args", r.nr_args);
-	if (rc)
-		return session_end(&r.s, tool_lib_error(rc, CMD));
-	if (load_attach(&r, prog))
+	if (tool_set_const(CMD, r.s.obj, "nr_args", r.nr_args) || load_attach(&r, prog))
 		return session_end(&r.s, EXIT_FAIL);
 	r.start_ns = monotonic_ns();
 	if (r.nr_args && !opts.json) {

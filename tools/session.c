@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tool.h"
+#include "percpu_counter.h"
 
 int common_opt(const char *cmd, int c, const char *arg, struct common_opts *o)
 {
@@ -205,8 +207,17 @@ int session_read_map(struct session *s, struct tpbpf_map *map,
 static int poll_reader(void *ctx, int timeout_ms)
 {
 	struct session *s = ctx;
-	int n = tpbpf_event_reader_poll(s->reader, timeout_ms);
+	int n = 0;
 
+	if (s->reader) {
+		n = tpbpf_event_reader_poll(s->reader, timeout_ms);
+	} else {
+		struct timespec ts = { 0, (long)timeout_ms * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	if (n >= 0 && s->on_poll)
+		n = s->on_poll(s->poll_ctx);
 	/* Out at each batch's end, without waiting for the writer. */
 	ob_flush(&stdout_buf);
 	fflush(stdout);
@@ -241,7 +252,7 @@ int session_run_every(struct session *s, unsigned long interval,
 
 		if (interval && duration && duration - elapsed < chunk)
 			chunk = duration - elapsed;
-		err = run_until_stop(chunk, s->reader ? poll_reader : NULL, s);
+		err = run_until_stop(chunk, s->reader || s->on_poll ? poll_reader : NULL, s);
 		if (err)
 			return tool_lib_error(err, "%s: reading events", s->cmd);
 		elapsed += chunk;
@@ -260,23 +271,7 @@ int session_run_every(struct session *s, unsigned long interval,
  */
 static bool program_drops(struct session *s, unsigned long long *sum)
 {
-	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "drops");
-	uint32_t key = 0;
-	uint64_t *vals;
-	int cpus = tpbpf_num_possible_cpus();
-	bool ok = false;
-
-	*sum = 0;
-	if (!m || cpus <= 0 || tpbpf_map_value_size(m) != sizeof(uint64_t))
-		return false;
-	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(m, &key, vals) == 0) {
-		for (int i = 0; i < cpus; i++)
-			*sum += vals[i];
-		ok = true;
-	}
-	free(vals);
-	return ok;
+	return percpu_counter_read(tpbpf_object_find_map(s->obj, "drops"), sum);
 }
 
 unsigned long long session_lost(struct session *s)
@@ -310,6 +305,12 @@ static void print_stats(struct session *s)
 			s->cmd, tpbpf_program_name(p), (unsigned long long)runs,
 			(unsigned long long)ns, runs ? (double)ns / (double)runs : 0.0);
 	}
+}
+
+void session_on_poll(struct session *s, int (*fn)(void *ctx), void *ctx)
+{
+	s->on_poll = fn;
+	s->poll_ctx = ctx;
 }
 
 void session_on_end(struct session *s, int (*fn)(void *ctx), void *ctx)

@@ -3,10 +3,13 @@
 #ifndef TPBPF_TOOL_H
 #define TPBPF_TOOL_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tpbpf.h"
 
@@ -29,9 +32,21 @@ bool parse_uint(const char *cmd, const char *opt, const char *arg,
 
 /* The wall-clock time as HH:MM:SS, for periodic tables. */
 const char *clock_stamp(char *buf, size_t len);
+/* CLOCK_MONOTONIC in ns: the clock of bpf_ktime_get_ns(). */
+unsigned long long monotonic_ns(void);
 
+/* TPBPF_CONST(NAME) = VALUE in OBJ; 0, or EXIT_FAIL with "CMD: why" printed. */
+int tool_set_const(const char *cmd, struct tpbpf_object *obj, const char *name,
+		   unsigned long long value);
 /* --const NAME=VALUE: set the load-time constant; 0 or an exit status. */
 int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec);
+/* --set NAME=VALUE: a global variable's initial value; 0 or an exit status. */
+int set_option(const char *cmd, struct tpbpf_object *obj, const char *spec);
+/* OPTION (const_option, set_option) for each of SPECS[0..N); 0 or the first exit status. */
+int apply_options(int (*option)(const char *cmd, struct tpbpf_object *obj, const char *spec),
+		  const char *cmd, struct tpbpf_object *obj, const char *const *specs, size_t n);
+/* The one OBJECT.o argument after the options, opened; 0 or an exit status. */
+int open_object_arg(const char *cmd, int argc, char **argv, struct tpbpf_object **obj);
 
 /*
  * Ctrl-C / SIGTERM handling: stop_requested becomes 1 on the first signal.
@@ -44,6 +59,27 @@ void install_stop_handlers(void);
 void block_stop_signals(void);
 typedef int (*poll_fn)(void *ctx, int timeout_ms);
 int run_until_stop(unsigned long duration_s, poll_fn poll, void *ctx);
+
+/*
+ * Where a row type holds a map entry's key and value, for map_rows():
+ * ROW_LAYOUT(struct count_row, pid, val).
+ */
+struct row_layout {
+	size_t size;			/* of one row */
+	size_t key_off, key_size;
+	size_t val_off, val_size;
+};
+#define ROW_LAYOUT(type, key, val) ((struct row_layout){ sizeof(type), \
+	offsetof(type, key), sizeof(((type *)0)->key), \
+	offsetof(type, val), sizeof(((type *)0)->val) })
+/*
+ * Every entry of MAP as an array of *N rows laid out as L (malloc'd: free()
+ * it), or NULL with *ERR set. With RESET, each entry is deleted after it
+ * is read: what is counted between the read and the delete of one key is
+ * lost, a window of a few microseconds (map_rows.c).
+ */
+void *map_rows(const struct tpbpf_map *map, bool reset, struct row_layout l, size_t *n,
+	       int *err);
 
 /* Print every map of OBJ (map_dump.c). */
 void dump_maps(FILE *f, const struct tpbpf_object *obj);
@@ -83,6 +119,30 @@ struct common_opts {
 int common_opt(const char *cmd, int c, const char *arg, struct common_opts *o);
 
 /*
+ * Reading a subcommand's options (options.c). SHORTOPTS and LONGOPTS are
+ * getopt_long()'s, with COMMON_SHORT_OPTS and COMMON_LONG_OPTS when COMMON
+ * is set, and 'h' for --help.
+ */
+struct opt_reader {
+	const char *cmd;
+	const char *shortopts;
+	const struct option *longopts;
+	void (*usage)(FILE *f);		/* printed on stdout by -h, --help */
+	struct common_opts *common;	/* the common options go here; NULL: none */
+	bool takes_args;		/* false: an argument is a usage error */
+	int rc;				/* after -1: the exit status */
+};
+/*
+ * The next of the command's own options (getopt_long()'s value, optarg
+ * set); 0 after the last (optind: the first argument); -1 when the command
+ * ends here with R->rc: EXIT_OK after --help, EXIT_USAGE after a usage
+ * error (a bad option or value, an argument where none is taken), printed.
+ */
+int next_opt(struct opt_reader *r, int argc, char **argv);
+/* -i SECS, at least 1; false (and an error printed) if bad. */
+bool parse_interval(const char *cmd, const char *arg, unsigned long *out);
+
+/*
  * A running tool: its object loaded and attached, its perf ring reader, and
  * the counts that its summary reports.
  */
@@ -101,6 +161,9 @@ struct session {
 	/* The tool's last report (session_on_end); 0 or an exit status. */
 	int (*on_end)(void *ctx);
 	void *end_ctx;
+	/* Called after each wait for events (session_on_poll); <0 ends the run. */
+	int (*on_poll)(void *ctx);
+	void *poll_ctx;
 };
 
 /* Open embedded object NAME; sets TPBPF_CONST(target_pid) from -p. */
@@ -142,6 +205,8 @@ void session_flush(void);
 void session_stop(void);
 /* Lost: the program's count of sends that failed, else the kernel's PERF_RECORD_LOST count. */
 unsigned long long session_lost(struct session *s);
+/* FN(CTX) runs after each wait for events: other sources a tool reads. */
+void session_on_poll(struct session *s, int (*fn)(void *ctx), void *ctx);
 /*
  * FN(CTX) makes the tool's last report at the end of the run: after the
  * programs stopped and the drain, so what the maps hold is final, and
@@ -157,6 +222,29 @@ void session_on_end(struct session *s, int (*fn)(void *ctx), void *ctx);
  * Returns RC, or EXIT_FAIL if the last report failed.
  */
 int session_end(struct session *s, int rc);
+
+/* ---- tables of counts: cswitch --top, syscount (count_table.c) ---------- */
+
+struct count_table {
+	const char *cmd;
+	const struct session *s;	/* its map "counts" */
+	struct row_layout layout;	/* a row: the map's key and value */
+	int (*cmp)(const void *a, const void *b);	/* the order of the rows */
+	unsigned long long (*count)(const void *row);	/* what a row adds to the total */
+	/* The text header, and a row as text or as JSON members (no newline). */
+	void (*print_header)(const void *ctx);
+	void (*print_row)(const void *ctx, const void *row, bool json);
+	const void *ctx;
+	bool json;
+	unsigned long top;		/* rows printed, 0: all */
+	unsigned long interval;		/* -i SECS: each table stamped with the time */
+	unsigned long long total;	/* over every table printed */
+};
+
+/* One table of what the map holds now (RESET: the counts start again). */
+int count_table_print(struct count_table *t, bool reset);
+/* count_table_print(TABLE, true), a session_run_every() tick (-i). */
+int count_table_tick(void *table);
 
 /* ---- output (output.c) --------------------------------------------------- */
 
@@ -216,6 +304,14 @@ void ob_json_string(struct outbuf *o, const char *s, size_t len);
 void print_escaped(FILE *f, const char *s, size_t len);
 void print_escaped_padded(FILE *f, const char *s, size_t len, int width);
 void print_json_string(FILE *f, const char *s, size_t len);
+/* The same of a C string; NULL is null. */
+static inline void print_json_cstring(FILE *f, const char *s)
+{
+	if (s)
+		print_json_string(f, s, strlen(s));
+	else
+		fputs("null", f);
+}
 
 /* Subcommands: each gets argv from its own name on. */
 int cmd_list(int argc, char **argv);

@@ -16,17 +16,17 @@ t_features_lists_every_probe() {
 	local f
 	for f in tracepoint raw_tracepoint raw_tracepoint_writable prog_name map_name \
 		probe_read_str probe_read_kernel probe_read_user probe_read_kernel_str \
-		probe_read_user_str global_data bpf_calls enable_stats memcg_accounting perf_link_cookie kernel_btf \
+		probe_read_user_str global_data bpf_calls enable_stats memcg_accounting perf_link_cookie kernel_btf lru_hash btf \
 		ringbuf; do
 		grep -qE "^$f +(present|absent) +[0-9.]+ " "$T/out" || fail "no result for $f"
 		grep -q "probe $f " "$T/err" || fail "-v does not show the $f probe"
 	done
-	[ "$(grep -c '^tpbpf: probe ' "$T/err")" -eq 17 ] || fail "each probe must run exactly once"
+	[ "$(grep -c '^tpbpf: probe ' "$T/err")" -eq 19 ] || fail "each probe must run exactly once"
 	"$TPBPF" features --json > "$T/json" || fail "--json failed"
 	python3 -c '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert len(rows) == 17 and all(r["result"] in ("present", "absent") for r in rows)
+assert len(rows) == 19 and all(r["result"] in ("present", "absent") for r in rows)
 ' "$T/json" || fail "--json rows"
 	TPBPF_FORCE_ABSENT=all "$TPBPF" features > "$T/forced" || fail "forced run failed"
 	grep -qE '^probe_read_kernel +forced-absent' "$T/forced" || fail "probe_read_kernel not forced absent"
