@@ -39,7 +39,10 @@ TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/obj/%.o)
 PROG_OBJS := $(PROG_SRCS:progs/%.bpf.c=$(B)/progs/%.bpf.o)
 
 TEST_BPF_SRCS := $(sort $(wildcard tests/bpf/*.bpf.c))
-TEST_BPF_OBJS := $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/tests/bpf/%.bpf.o) \
+# CO-RE objects (core_*.bpf.c) are built only with -g: clang refuses the
+# CO-RE builtins without the BTF that -g brings.
+TEST_BPF_PLAIN := $(filter-out tests/bpf/core_%,$(TEST_BPF_SRCS))
+TEST_BPF_OBJS := $(TEST_BPF_PLAIN:tests/bpf/%.bpf.c=$(B)/tests/bpf/%.bpf.o) \
                  $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/tests/bpf/%.g.bpf.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
@@ -65,13 +68,14 @@ $(B)/asan/%.o: %.c $(wildcard include/*.h loader/*.h)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(B)/libtpbpf.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(B)/libtpbpf-san.a: $(SAN_LIB_OBJS)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 # ---- BPF objects, embedded into the tpbpf command -----------------------
-$(B)/progs/%.bpf.o: progs/%.bpf.c include/tpbpf_bpf.h $(wildcard progs/*.h)
+# progs/*_ringbuf.bpf.c include another progs/*.bpf.c: any of them may be a dependency.
+$(B)/progs/%.bpf.o: progs/%.bpf.c include/tpbpf_bpf.h $(wildcard progs/*.h) $(PROG_SRCS)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -g -c $< -o $@
 
@@ -111,11 +115,11 @@ $(B)/tests/bpf/%.g.bpf.o: tests/bpf/%.bpf.c include/tpbpf_bpf.h
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -g -c $< -o $@
 
-$(B)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libtpbpf.a $(B)/gen/syscall_names.h
+$(B)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libtpbpf.a $(B)/gen/syscall_names.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit -I$(B)/gen -o $@ $< $(B)/libtpbpf.a -lcmocka $(LDLIBS)
 
-$(B)/tests/unit-san/%: tests/unit/%.c tests/unit/unit.h $(B)/libtpbpf-san.a $(B)/gen/syscall_names.h
+$(B)/tests/unit-san/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libtpbpf-san.a $(B)/gen/syscall_names.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit -I$(B)/gen -o $@ $< $(B)/libtpbpf-san.a -lcmocka $(LDLIBS)
 
@@ -145,7 +149,7 @@ install: all
 	           $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(B)/tpbpf $(DESTDIR)$(PREFIX)/bin/tpbpf
 	install -m 644 $(B)/libtpbpf.a $(DESTDIR)$(PREFIX)/lib/libtpbpf.a
-	install -m 644 include/tpbpf.h include/tpbpf_bpf.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/tpbpf.h include/tpbpf_inspect.h include/tpbpf_bpf.h $(DESTDIR)$(PREFIX)/include/
 	sed 's|@PREFIX@|$(PREFIX)|g' tpbpf.pc.in > $(B)/tpbpf.pc
 	install -m 644 $(B)/tpbpf.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tpbpf.pc
 	install -m 644 man/tpbpf.1 $(DESTDIR)$(PREFIX)/share/man/man1/tpbpf.1
@@ -153,7 +157,8 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tpbpf $(DESTDIR)$(PREFIX)/lib/libtpbpf.a \
-	      $(DESTDIR)$(PREFIX)/include/tpbpf.h $(DESTDIR)$(PREFIX)/include/tpbpf_bpf.h \
+	      $(DESTDIR)$(PREFIX)/include/tpbpf.h $(DESTDIR)$(PREFIX)/include/tpbpf_inspect.h \
+	      $(DESTDIR)$(PREFIX)/include/tpbpf_bpf.h \
 	      $(DESTDIR)$(PREFIX)/lib/pkgconfig/tpbpf.pc \
 	      $(DESTDIR)$(PREFIX)/share/man/man1/tpbpf.1 \
 	      $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tpbpf

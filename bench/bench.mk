@@ -1,9 +1,11 @@
 # Benchmarks; included by the Makefile. Never part of make check.
-#   make bench-deps   libbpf-dev and bpftrace, the peers tpbpf is compared
-#                     with (root; benchmark only: tpbpf never links libbpf)
+#   make bench-deps   libbpf-dev, bpftrace and linux-perf, the peers tpbpf is
+#                     compared with (root; benchmark only: tpbpf never links libbpf)
 #   make bench        build and run the suite as root (BENCH_RUNS=5, about
-#                     5 minutes), print the table, write bench/results/latest.md
-#                     and latest.json
+#                     15 minutes, holding the integration tests' lock), print
+#                     the table, write bench/results/latest.md and latest.json;
+#                     BENCH_LOAD_OBJECT=x.o adds load rows for that object
+#                     (tpbpf load beside libbpf)
 # A peer that is not installed is skipped, with a line saying so.
 
 BENCH_RUNS ?= 5
@@ -13,25 +15,27 @@ BENCH_BPF_CFLAGS := $(BPF_CFLAGS) -Ibench -Iprogs -I$(BB)
 HAVE_LIBBPF := $(wildcard /usr/include/bpf/libbpf.h)
 
 BENCH_TPBPF_BINS := $(BB)/load_latency $(BB)/empty_static $(BB)/cost_tpbpf $(BB)/deliver_tpbpf \
-                    $(BB)/scale_tpbpf $(BB)/cost.bpf.o
+                    $(BB)/scale_tpbpf $(BB)/cost.bpf.o $(BB)/opener
 BENCH_LIBBPF_BINS := $(BB)/libbpf_loader $(BB)/libbpf_loader_static $(BB)/cost_libbpf $(BB)/deliver_libbpf \
                      $(BB)/scale_libbpf $(BB)/cost.libbpf.bpf.o $(BB)/opensnoop_libbpf.bpf.o
+
+BENCH_LOAD_OBJECT ?=
 
 .PHONY: bench-deps bench-bins
 
 bench-deps:
-	@missing=; for p in libbpf-dev bpftrace; do \
+	@missing=; for p in libbpf-dev bpftrace linux-perf; do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "bench-deps: installing$$missing"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing || \
 	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; }; \
-	else echo "bench-deps: libbpf-dev and bpftrace are installed"; fi
+	else echo "bench-deps: libbpf-dev, bpftrace and linux-perf are installed"; fi
 
 bench-bins: all $(BENCH_TPBPF_BINS) $(if $(HAVE_LIBBPF),$(BENCH_LIBBPF_BINS))
 
 bench: bench-bins
-	@bench/run.sh $(B) $(BENCH_RUNS)
+	@BENCH_LOAD_OBJECT=$(BENCH_LOAD_OBJECT) bench/run.sh $(B) $(BENCH_RUNS)
 
 $(BB)/load_latency: bench/load_latency.c
 	@mkdir -p $(@D)
@@ -55,6 +59,10 @@ $(BB)/libbpf_loader: bench/libbpf_loader.c
 $(BB)/libbpf_loader_static: bench/libbpf_loader.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -static-pie -o $@ $< $(shell pkg-config --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+
+$(BB)/opener: bench/opener.c bench/bench_util.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -static-pie -o $@ $<
 
 # Start-up alone: what every static command pays before its main().
 $(BB)/empty_static: bench/empty.c

@@ -30,7 +30,7 @@ static int attach(const char *name)
 		fprintf(stderr, "cost_tpbpf: no program %s\n", name);
 		return -1;
 	}
-	return tpbpf_program_attach(p, NULL) ? fail(name) : 0;
+	return tpbpf_program_attach(p, NULL, NULL) ? fail(name) : 0;
 }
 
 static void detach(void)

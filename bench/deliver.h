@@ -15,8 +15,13 @@ void deliver_on_lost(int cpu, uint64_t lost);
 
 struct deliver_loader {
 	const char *side;
-	/* Open and load the opensnoop object, tracing only process PID. */
-	int (*load)(const char *path, int pid);
+	/*
+	 * Open and load the opensnoop object, tracing only process PID; a ring
+	 * buffer object gets PAGES per CPU in one ring, and wakes the reader
+	 * when a record goes into an empty ring (WAKEUP 1: the reader was
+	 * waiting; the kernel's own choice) or once 1/16 of the ring waits.
+	 */
+	int (*load)(const char *path, int pid, unsigned int pages, unsigned int wakeup);
 	/* Rings of PAGES pages per CPU, waking the reader every WAKEUP records. */
 	int (*reader)(unsigned int pages, unsigned int wakeup);
 	int (*attach)(void);

@@ -32,11 +32,13 @@ static int fail(const char *what, int err)
 	return -1;
 }
 
-static int load(const char *path, int pid)
+static int load(const char *path, int pid, unsigned int pages, unsigned int wakeup)
 {
 	struct bpf_map *m;
 	int err;
 
+	(void)pages;	/* a perf buffer: sized when it is opened */
+	(void)wakeup;
 	libbpf_set_print(print_fn);
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj)

@@ -142,7 +142,7 @@ int deliver_main(const struct deliver_loader *l, int argc, char **argv)
 	close(go[0]);
 	close(done[1]);
 	bench_pin_cpu(0);
-	if (l->load(argv[1], opener) || l->reader(pages, wakeup) || l->attach()) {
+	if (l->load(argv[1], opener, pages, wakeup) || l->reader(pages, wakeup) || l->attach()) {
 		kill(opener, SIGKILL);
 		return 1;
 	}

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Event delivery, tpbpf side: progs/opensnoop.bpf.o loaded through
- * libtpbpf.a with the load-time constants that tpbpf opensnoop sets, read
- * with tpbpf_perf_reader_*.
+ * Event delivery, tpbpf side: progs/opensnoop.bpf.o (perf event array) or
+ * progs/opensnoop_ringbuf.bpf.o (ring buffer) loaded through libtpbpf.a
+ * with the load-time constants that tpbpf opensnoop sets, read with
+ * tpbpf_event_reader_* (the same calls for both).
  */
+#include <linux/bpf.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +13,7 @@
 #include "tpbpf.h"
 
 static struct tpbpf_object *obj;
-static struct tpbpf_perf_reader *reader;
+static struct tpbpf_event_reader *reader;
 
 static int fail(const char *what)
 {
@@ -39,10 +41,29 @@ static int field_const(const char *event, const char *field, const char *prefix)
 	return err ? fail(name) : 0;
 }
 
-static int load(const char *path, int pid)
+/* A ring buffer: PAGES per CPU in one ring; wake-ups as deliver.h says
+ * (0: the kernel's choice, which wakes on a record into an empty ring). */
+static int size_ring_buffer(unsigned int pages, unsigned int wakeup)
+{
+	struct tpbpf_map *m = tpbpf_object_find_map(obj, "events");
+	uint64_t want = (uint64_t)pages * 4096 * (uint64_t)tpbpf_num_possible_cpus(), bytes;
+
+	if (!m || tpbpf_map_type(m) != BPF_MAP_TYPE_RINGBUF)
+		return 0;
+	for (bytes = 4096; bytes < want; bytes *= 2)
+		;
+	if (tpbpf_map_set_max_entries(m, (uint32_t)bytes) ||
+	    tpbpf_object_set_const(obj, "wakeup_bytes", wakeup <= 1 ? 0 : bytes / 16))
+		return fail("ring buffer");
+	return 0;
+}
+
+static int load(const char *path, int pid, unsigned int pages, unsigned int wakeup)
 {
 	if (tpbpf_object_open_file(path, &obj))
 		return fail("open");
+	if (size_ring_buffer(pages, wakeup))
+		return -1;
 	if (tpbpf_object_set_const(obj, "target_pid", (uint64_t)pid) ||
 	    tpbpf_object_set_const(obj, "failed_only", 0))
 		return fail("const");
@@ -72,13 +93,13 @@ static void on_lost(void *ctx, int cpu, uint64_t lost)
 
 static int reader_new(unsigned int pages, unsigned int wakeup)
 {
-	struct tpbpf_perf_reader_opts o = {
+	struct tpbpf_event_reader_opts o = {
 		.pages_per_cpu = pages, .wakeup_events = wakeup,
 		.on_sample = on_sample, .on_lost = on_lost,
 	};
 	struct tpbpf_map *m = tpbpf_object_find_map(obj, "events");
 
-	if (!m || tpbpf_perf_reader_new(tpbpf_map_fd(m), &o, &reader))
+	if (!m || tpbpf_event_reader_new(tpbpf_map_fd(m), &o, &reader))
 		return fail("perf reader");
 	return 0;
 }
@@ -90,21 +111,26 @@ static int attach(void)
 
 static int poll_(int timeout_ms)
 {
-	int n = tpbpf_perf_reader_poll(reader, timeout_ms);
+	int n = tpbpf_event_reader_poll(reader, timeout_ms);
 
 	return n < 0 ? fail("poll") : n;
 }
 
 static int drain(void)
 {
-	int n = tpbpf_perf_reader_drain(reader);
+	int n = tpbpf_event_reader_drain(reader);
 
 	return n < 0 ? fail("drain") : n;
 }
 
+static uint64_t kernel_drops(void);
+
+/* A ring buffer reports no loss: the program's count is the only one. */
 static uint64_t lost(void)
 {
-	return tpbpf_perf_reader_lost(reader);
+	if (tpbpf_event_reader_map_type(reader) == BPF_MAP_TYPE_RINGBUF)
+		return kernel_drops();
+	return tpbpf_event_reader_lost(reader);
 }
 
 static uint64_t kernel_drops(void)
@@ -123,7 +149,7 @@ static uint64_t kernel_drops(void)
 
 static void close_(void)
 {
-	tpbpf_perf_reader_free(reader);
+	tpbpf_event_reader_free(reader);
 	tpbpf_object_close(obj);
 }
 

@@ -4,13 +4,18 @@
  * output shows a ready line, for several commands side by side, taking
  * turns (A B C A B C ...) so that a noisy moment hits every side alike.
  *
- *   load_latency ROW RUNS -- SIDE MARKER CMD ARG... [-- SIDE MARKER CMD ...]
+ *   load_latency ROW RUNS [--exit REPORT] -- SIDE MARKER CMD ARG... [-- SIDE MARKER CMD ...]
  *
  * Prints one line per measurement: "ROW SIDE RUN MILLISECONDS". The command
  * gets SIGINT once the marker is seen (or exits by itself) and is waited
  * for before the next one starts, so nothing of it is still attached.
  * MARKER "EXIT" times the whole run instead: to the command's exit (which
  * must be 0).
+ *
+ * With --exit, what is timed is the end instead: once the marker is seen
+ * and the command has run for a moment, from its SIGINT (Ctrl-C) to its
+ * exit; and, when REPORT is not "-", to the first output line holding
+ * REPORT after the SIGINT (the tool's closing summary), as "ROW.report".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,6 +67,42 @@ static void reap(pid_t pid, int fd)
 			usleep(5000);
 	}
 	close(fd);
+}
+
+static const char *exit_report;	/* --exit REPORT */
+static double report_ms;
+
+/*
+ * After the marker: let the command run a moment, send SIGINT, read its
+ * output to the end; milliseconds from the signal to its exit (and to the
+ * REPORT line in report_ms), or a negative number.
+ */
+static double time_exit(pid_t pid, int fd)
+{
+	char buf[65536];
+	double t0;
+	int status;
+	ssize_t n;
+
+	usleep(300000);
+	/* What it printed while running is not the report. */
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 0) <= 0 || read(fd, buf, sizeof(buf)) <= 0)
+			break;
+	}
+	report_ms = -1;
+	t0 = now_ms();
+	kill(pid, SIGINT);
+	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		if (report_ms < 0 && strcmp(exit_report, "-") && strstr(buf, exit_report))
+			report_ms = now_ms() - t0;
+	}
+	waitpid(pid, &status, 0);
+	close(fd);
+	return now_ms() - t0;
 }
 
 /* Milliseconds to the marker, or a negative number (output on stderr). */
@@ -117,6 +158,8 @@ static double run_once(const struct side *s)
 		out[len] = '\0';
 		if (strstr(out, s->marker)) {
 			t = now_ms() - t0;
+			if (exit_report)
+				return time_exit(pid, pfd[0]);
 			reap(pid, pfd[0]);
 			return t;
 		}
@@ -132,14 +175,18 @@ static double run_once(const struct side *s)
 int main(int argc, char **argv)
 {
 	struct side sides[MAX_SIDES];
-	int nsides = 0, runs;
+	int nsides = 0, runs, first = 3;
 
-	if (argc < 4 || strcmp(argv[3], "--")) {
-		fprintf(stderr, "usage: load_latency ROW RUNS -- SIDE MARKER CMD ARG... [-- ...]\n");
+	if (argc > 5 && !strcmp(argv[3], "--exit")) {
+		exit_report = argv[4];
+		first = 5;
+	}
+	if (argc < first + 1 || strcmp(argv[first], "--")) {
+		fprintf(stderr, "usage: load_latency ROW RUNS [--exit REPORT] -- SIDE MARKER CMD ARG... [-- ...]\n");
 		return 2;
 	}
 	runs = atoi(argv[2]);
-	for (int i = 3; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		if (strcmp(argv[i], "--"))
 			continue;
 		argv[i] = NULL;	/* ends the previous side's argv */
@@ -164,6 +211,8 @@ int main(int argc, char **argv)
 			if (ms < 0)
 				return 1;
 			printf("%s %s %d %.3f\n", argv[1], sides[s].name, r, ms);
+			if (exit_report && report_ms >= 0)
+				printf("%s.report %s %d %.3f\n", argv[1], sides[s].name, r, report_ms);
 			fflush(stdout);
 			/* Let the kernel finish freeing the last side's programs. */
 			usleep(50000);

@@ -24,7 +24,7 @@ static int load(const char *path, const char *name)
 
 static int attach(const char *category, const char *name)
 {
-	return tpbpf_program_attach_tracepoint(prog, category, name) ? fail(name) : 0;
+	return tpbpf_program_attach_tracepoint(prog, category, name, NULL) ? fail(name) : 0;
 }
 
 static void detach_all(void)

@@ -27,6 +27,8 @@ const char *tpbpf_error_detail(void);
 /* Receives one line (no trailing newline) per step when set; NULL: quiet. */
 typedef void (*tpbpf_log_fn)(void *ctx, const char *line);
 void tpbpf_set_log(tpbpf_log_fn fn, void *ctx);
+/* 1 (default): every step of the load path; 2: also each wait for events. */
+void tpbpf_set_log_level(int level);
 
 /* ---- tracefs --------------------------------------------------------------- */
 
@@ -81,16 +83,16 @@ enum tpbpf_feature {
 	TPBPF_FEAT_MEMCG,
 	TPBPF_FEAT_PERF_LINK,
 	TPBPF_FEAT_KERNEL_BTF,
+	TPBPF_FEAT_LRU_HASH,
+	TPBPF_FEAT_BTF,
+	TPBPF_FEAT_RINGBUF,
 	TPBPF_FEAT_COUNT
 };
 
 /* 1 present, 0 absent (or forced absent), negative if it cannot be told. */
 int tpbpf_feature_present(enum tpbpf_feature f);
-bool tpbpf_feature_probed(enum tpbpf_feature f);
+/* True when TPBPF_FORCE_ABSENT made F absent. */
 bool tpbpf_feature_forced(enum tpbpf_feature f);
-void tpbpf_feature_force_absent(enum tpbpf_feature f, bool absent);
-/* Record what a real operation showed, so no probe has to ask again. */
-void tpbpf_feature_set(enum tpbpf_feature f, bool present);
 const char *tpbpf_feature_name(enum tpbpf_feature f);
 const char *tpbpf_feature_description(enum tpbpf_feature f);
 /* The first mainline kernel version that has it. */
@@ -161,6 +163,12 @@ enum tpbpf_prog_kind {
 	TPBPF_PROG_TRACEPOINT,		/* tracepoint/CAT/NAME, tp/CAT/NAME */
 	TPBPF_PROG_RAW_TRACEPOINT,	/* raw_tracepoint/NAME, raw_tp/NAME */
 	TPBPF_PROG_RAW_TRACEPOINT_WRITABLE, /* raw_tracepoint.w/, raw_tp.w/ */
+	/*
+	 * Anything else an object may hold (kprobe, xdp, tp_btf, a section
+	 * name tpbpf does not know): not loaded; tpbpf_program_skip_reason()
+	 * says why.
+	 */
+	TPBPF_PROG_OTHER,
 };
 
 /* Read an object file (or memory image). Nothing is sent to the kernel. */
@@ -171,6 +179,25 @@ int tpbpf_object_open_mem(const void *data, size_t size, const char *name,
 /* Value of the load-time constant TPBPF_CONST(NAME) in the programs. */
 int tpbpf_object_set_const(struct tpbpf_object *obj, const char *name,
 			   uint64_t value);
+/*
+ * A global variable of the object, in .rodata, .data or .bss (the const
+ * volatile settings a libbpf skeleton writes as rodata->name before load):
+ * its size and its section. -ENOENT when the object has none of that name.
+ */
+int tpbpf_object_global(const struct tpbpf_object *obj, const char *name,
+			size_t *size, const char **section);
+/*
+ * Its initial value, before the object is loaded: SIZE bytes, its size.
+ * On kernels without global data, reads of .rodata are folded with it.
+ */
+int tpbpf_object_set_global(struct tpbpf_object *obj, const char *name,
+			    const void *value, size_t size);
+/*
+ * Where maps defined with __uint(pinning, LIBBPF_PIN_BY_NAME) are pinned,
+ * by their names (a bpffs directory; default /sys/fs/bpf). A map pinned
+ * there already is used if it is the same map, refused if it is another.
+ */
+int tpbpf_object_set_pin_root(struct tpbpf_object *obj, const char *dir);
 /* Keep every verifier log, not only those of rejected programs. */
 void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep);
 
@@ -178,13 +205,29 @@ void tpbpf_object_keep_verifier_logs(struct tpbpf_object *obj, bool keep);
 int tpbpf_object_load(struct tpbpf_object *obj);
 /* Attach every program to the target its section names. */
 int tpbpf_object_attach(struct tpbpf_object *obj);
-/* Detach every program; they stay loaded and their maps readable. */
+/*
+ * Stop every program: when this returns, none of them runs any more (their
+ * BPF links and raw tracepoints are closed, several at once). What is
+ * left, the disabled perf events under the links, goes with
+ * tpbpf_object_detach() or tpbpf_object_close(): the kernel makes the
+ * close of a tracepoint's last perf event wait for a grace period (tens
+ * of ms each), so a tool stops, reports, then closes.
+ */
+void tpbpf_object_stop(struct tpbpf_object *obj);
+/* Detach every program (several at once); they stay loaded and their maps readable. */
 void tpbpf_object_detach(struct tpbpf_object *obj);
 /* Detach, close every fd; obj may be NULL. */
 void tpbpf_object_close(struct tpbpf_object *obj);
 
 const char *tpbpf_object_name(const struct tpbpf_object *obj);
+/* The license section's text; "" when the object has none. */
 const char *tpbpf_object_license(const struct tpbpf_object *obj);
+/*
+ * What reading the object passed over that a user should hear of (a map
+ * section tpbpf does not use...): one line each, without a prefix.
+ */
+size_t tpbpf_object_warning_count(const struct tpbpf_object *obj);
+const char *tpbpf_object_warning(const struct tpbpf_object *obj, size_t i);
 size_t tpbpf_object_program_count(const struct tpbpf_object *obj);
 struct tpbpf_program *tpbpf_object_program(const struct tpbpf_object *obj,
 					   size_t i);
@@ -208,16 +251,51 @@ const void *tpbpf_program_insns(const struct tpbpf_program *prog,
 const char *tpbpf_program_verifier_log(const struct tpbpf_program *prog);
 /* Skip this program in tpbpf_object_attach (attach it yourself). */
 void tpbpf_program_set_autoattach(struct tpbpf_program *prog, bool on);
+/*
+ * Load this program with the object, or not (tpbpf load --program NAME
+ * loads only those named). Programs of kind TPBPF_PROG_OTHER are not
+ * loaded, whatever this says.
+ */
+void tpbpf_program_set_autoload(struct tpbpf_program *prog, bool on);
+bool tpbpf_program_autoload(const struct tpbpf_program *prog);
+/* Why a TPBPF_PROG_OTHER program is not loaded; NULL for the others. */
+const char *tpbpf_program_skip_reason(const struct tpbpf_program *prog);
+/*
+ * A program in a section whose name says no program type (SEC("handler")):
+ * load it as KIND, as tpbpf load --attach PROG=TARGET does. -EINVAL for a
+ * program whose section names another type (kprobe/, xdp...).
+ */
+int tpbpf_program_set_kind(struct tpbpf_program *prog, enum tpbpf_prog_kind kind);
 
-/* Attach to one more tracepoint; a program may be attached to many. */
+/* ---- links: a program attached to one tracepoint ------------------------ */
+
+struct tpbpf_link;
+
+/*
+ * Attach PROG to one more tracepoint (a program may be attached to many).
+ * The program keeps the new link, and *LINK (when LINK is not NULL) points
+ * to it until it is detached: by tpbpf_link_detach(), or with all the
+ * others by tpbpf_object_detach() or tpbpf_object_close().
+ */
 int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
-				    const char *category, const char *name);
+				    const char *category, const char *name,
+				    struct tpbpf_link **link);
 int tpbpf_program_attach_raw_tracepoint(struct tpbpf_program *prog,
-					const char *name);
+					const char *name, struct tpbpf_link **link);
 /* Attach as the section says, or to TARGET ("CAT/NAME" or raw "NAME"). */
-int tpbpf_program_attach(struct tpbpf_program *prog, const char *target);
-/* Number of attachments this program holds. */
-size_t tpbpf_program_attach_count(const struct tpbpf_program *prog);
+int tpbpf_program_attach(struct tpbpf_program *prog, const char *target,
+			 struct tpbpf_link **link);
+/* The links this program holds, in the order they were made. */
+size_t tpbpf_program_link_count(const struct tpbpf_program *prog);
+struct tpbpf_link *tpbpf_program_link(const struct tpbpf_program *prog, size_t i);
+
+/* Detach this link now; the program stays loaded, its other links attached. */
+void tpbpf_link_detach(struct tpbpf_link *link);
+/* "CAT:NAME" of a classic tracepoint, or the raw tracepoint's NAME. */
+const char *tpbpf_link_target(const struct tpbpf_link *link);
+struct tpbpf_program *tpbpf_link_program(const struct tpbpf_link *link);
+/* The fd that holds the attachment (a BPF link, raw tracepoint or perf event). */
+int tpbpf_link_fd(const struct tpbpf_link *link);
 
 const char *tpbpf_map_name(const struct tpbpf_map *map);
 int tpbpf_map_fd(const struct tpbpf_map *map);
@@ -228,6 +306,11 @@ uint32_t tpbpf_map_max_entries(const struct tpbpf_map *map);
 bool tpbpf_map_is_percpu(const struct tpbpf_map *map);
 /* True for maps made from .data/.rodata/.bss. */
 bool tpbpf_map_is_global_data(const struct tpbpf_map *map);
+/*
+ * Before the object is loaded: the map's max_entries (for a ring buffer,
+ * its size in bytes: a power of two, a multiple of the page size).
+ */
+int tpbpf_map_set_max_entries(struct tpbpf_map *map, uint32_t max_entries);
 
 /*
  * Map element access. For per-CPU maps VALUE holds one value per possible
@@ -272,17 +355,36 @@ void tpbpf_map_entries_free(struct tpbpf_map_entries *e);
 /* Number of possible CPUs (/sys/devices/system/cpu/possible). */
 int tpbpf_num_possible_cpus(void);
 
-/* ---- perf event ring reader (BPF_MAP_TYPE_PERF_EVENT_ARRAY) ------------- */
+/* ---- reading what programs send: perf event array or ring buffer -------- */
 
-struct tpbpf_perf_reader;
+/*
+ * Records that programs send with bpf_perf_event_output() into a
+ * BPF_MAP_TYPE_PERF_EVENT_ARRAY (one perf ring per CPU: the reader opens
+ * them and stores them in the map) or with bpf_ringbuf_output() (or
+ * reserve and submit) into a BPF_MAP_TYPE_RINGBUF (5.8+: the map's own
+ * ring, shared by all CPUs: the reader maps it). The reader asks the map
+ * which it is; it is used the same way for both.
+ */
+struct tpbpf_event_reader;
 
-/* One record that the program sent with bpf_perf_event_output(). */
+/*
+ * One record. CPU is the CPU whose perf ring held it, or -1 for a ring
+ * buffer (which does not say: put it in the record if you need it). DATA
+ * points into the ring: valid during the call only.
+ */
 typedef void (*tpbpf_sample_fn)(void *ctx, int cpu, const void *data,
 				uint32_t size);
-/* The kernel dropped LOST records on CPU because its ring was full. */
+/*
+ * The kernel dropped LOST records on CPU because its perf ring was full.
+ * A ring buffer never reports loss: the program's send fails instead, and
+ * the program counts it.
+ */
 typedef void (*tpbpf_lost_fn)(void *ctx, int cpu, uint64_t lost);
 
-struct tpbpf_perf_reader_opts {
+struct tpbpf_event_reader_opts {
+	/* Perf event array only: a ring buffer's size and wake-ups are the
+	 * map's (max_entries, tpbpf_map_set_max_entries()) and the program's
+	 * (BPF_RB_NO_WAKEUP / BPF_RB_FORCE_WAKEUP). */
 	unsigned int pages_per_cpu;	/* power of two; 0 means 64 */
 	unsigned int wakeup_events;	/* wake the reader every N records; 0 means 1 */
 	tpbpf_sample_fn on_sample;
@@ -290,99 +392,20 @@ struct tpbpf_perf_reader_opts {
 	void *ctx;
 };
 
-/* Open one ring per possible CPU and store its fd in MAP_FD's slot. */
-int tpbpf_perf_reader_new(int map_fd, const struct tpbpf_perf_reader_opts *opts,
-			  struct tpbpf_perf_reader **out);
-/* Wait up to TIMEOUT_MS for records and handle them: records handled. */
-int tpbpf_perf_reader_poll(struct tpbpf_perf_reader *r, int timeout_ms);
-/* Handle everything in every ring now, without waiting. */
-int tpbpf_perf_reader_drain(struct tpbpf_perf_reader *r);
-/* Records the kernel reported lost so far, over all CPUs. */
-uint64_t tpbpf_perf_reader_lost(const struct tpbpf_perf_reader *r);
-void tpbpf_perf_reader_free(struct tpbpf_perf_reader *r);
-
-/* ---- inspect: what loading an object would do, without loading it ------ */
-/*
- * (loader/inspect.c) Nothing here calls bpf(); load-time constants are
- * resolved from tracefs when it is readable, else reported unresolved.
- */
-
-/* A kernel version, comparable with <: TPBPF_KVER(4, 17). */
-#define TPBPF_KVER(major, minor) \
-	((unsigned int)(major) << 16 | (unsigned int)(minor) << 8)
-
-enum tpbpf_reloc_kind {
-	TPBPF_RELOC_MAP_FD,	/* ld_imm64 of a SEC("maps") map: its fd */
-	TPBPF_RELOC_MAP_VALUE,	/* ld_imm64 of global data: map fd + offset */
-	TPBPF_RELOC_CALL,	/* call of a .text function (bpf-to-bpf) */
-	TPBPF_RELOC_CONST,	/* ld_imm64 of a load-time constant */
-	TPBPF_RELOC_INVALID,	/* one the loader refuses: detail says why */
-};
-
-struct tpbpf_reloc_info {
-	const struct tpbpf_program *prog;
-	size_t insn;		/* instruction in the relocated program */
-	const char *section;	/* section the instruction comes from */
-	size_t sec_insn;	/* its index in that section */
-	enum tpbpf_reloc_kind kind;
-	const char *symbol;	/* "" for a relative call with no ELF relocation */
-	/* map name, .text function, or the constant as "TP_ID sched:sched_switch" */
-	const char *target;
-	/* MAP_VALUE: offset; CALL: callee's first instruction; CONST: value */
-	uint64_t value;
-	int err;		/* CONST unresolved or INVALID: negative errno */
-	const char *detail;	/* why, when err */
-};
-typedef int (*tpbpf_reloc_fn)(void *ctx, const struct tpbpf_reloc_info *r);
-
-/* Every relocation of every program, in instruction order; FN's nonzero return stops. */
-int tpbpf_object_describe_relocs(struct tpbpf_object *obj, tpbpf_reloc_fn fn,
-				 void *ctx);
-
-struct tpbpf_subprog_info {
-	const struct tpbpf_program *prog;
-	const char *name;	/* .text function */
-	size_t insn;		/* where it lands in the program */
-	size_t insn_cnt;
-};
-typedef int (*tpbpf_subprog_fn)(void *ctx, const struct tpbpf_subprog_info *s);
-
-/* The .text functions PROG pulls in (FN may be NULL); returns its instruction count once relocated. */
-int tpbpf_program_describe_subprogs(struct tpbpf_program *prog,
-				    tpbpf_subprog_fn fn, void *ctx);
-
-struct tpbpf_requirement {
-	unsigned int version;	/* TPBPF_KVER(); 0 when unknown */
-	const char *what;	/* "helper bpf_probe_read_str", "map type lru_hash" */
-	const char *why;	/* who needs it and how tpbpf uses it */
-	bool optional;		/* used when present; tpbpf does without before */
-};
-typedef int (*tpbpf_requirement_fn)(void *ctx, const struct tpbpf_requirement *r);
-
-/*
- * What the object needs from the kernel, each with its reason (FN may be
- * NULL). Returns the oldest kernel that can run it, as TPBPF_KVER(), from
- * the requirements that are not optional.
- */
-int tpbpf_object_requirements(struct tpbpf_object *obj, tpbpf_requirement_fn fn,
-			      void *ctx);
-
-/* Helper (BPF_FUNC_*) and map type (BPF_MAP_TYPE_*) names and first kernels. */
-const char *tpbpf_helper_name(uint32_t id);		/* NULL if unknown */
-unsigned int tpbpf_helper_since(uint32_t id);		/* 0 if unknown */
-const char *tpbpf_map_type_name(uint32_t type);		/* NULL if unknown */
-unsigned int tpbpf_map_type_since(uint32_t type);	/* 0 if unknown */
-/* The map's BPF_F_* creation flags. */
-uint32_t tpbpf_map_flags(const struct tpbpf_map *map);
-
-/*
- * Relocate PROG in memory as loading would, with made-up map fds
- * (TPBPF_INSPECT_FD_BASE + map index) and no kernel call; then
- * tpbpf_program_insns() gives the result. Fails on constants it cannot
- * resolve. Not for a loaded object.
- */
-#define TPBPF_INSPECT_FD_BASE 1000
-int tpbpf_program_relocate_preview(struct tpbpf_program *prog);
+/* Read MAP_FD, a perf event array or a ring buffer (the reader keeps its own reference). */
+int tpbpf_event_reader_new(int map_fd, const struct tpbpf_event_reader_opts *opts,
+			   struct tpbpf_event_reader **out);
+/* Wait up to TIMEOUT_MS for records and handle every one waiting: records handled. */
+int tpbpf_event_reader_poll(struct tpbpf_event_reader *r, int timeout_ms);
+/* Handle every record waiting now, without waiting. */
+int tpbpf_event_reader_drain(struct tpbpf_event_reader *r);
+/* An fd (epoll) readable when records wait, for the caller's own event loop: then drain. */
+int tpbpf_event_reader_fd(const struct tpbpf_event_reader *r);
+/* BPF_MAP_TYPE_PERF_EVENT_ARRAY or BPF_MAP_TYPE_RINGBUF. */
+uint32_t tpbpf_event_reader_map_type(const struct tpbpf_event_reader *r);
+/* Records the kernel reported lost so far, over all CPUs (always 0 for a ring buffer). */
+uint64_t tpbpf_event_reader_lost(const struct tpbpf_event_reader *r);
+void tpbpf_event_reader_free(struct tpbpf_event_reader *r);
 
 #ifdef __cplusplus
 }

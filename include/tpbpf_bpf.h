@@ -34,7 +34,7 @@ struct bpf_map_def {
 	unsigned int type;
 	unsigned int key_size;
 	unsigned int value_size;
-	unsigned int max_entries;	/* 0 for a perf event array: one per CPU */
+	unsigned int max_entries;	/* 0 for a perf event array: one per CPU; bytes for a ring buffer */
 	unsigned int map_flags;
 };
 
@@ -62,6 +62,12 @@ TPBPF_HELPER(long, perf_event_output, void *ctx, void *map, __u64 flags, void *d
 TPBPF_HELPER(__u64, get_current_task, void);
 TPBPF_HELPER(long, get_stackid, void *ctx, void *map, __u64 flags);
 TPBPF_HELPER(__u64, get_attach_cookie, void *ctx);
+/* BPF_MAP_TYPE_RINGBUF (5.8): one ring shared by every CPU. */
+TPBPF_HELPER(long, ringbuf_output, void *ringbuf, void *data, __u64 size, __u64 flags);
+TPBPF_HELPER(void *, ringbuf_reserve, void *ringbuf, __u64 size, __u64 flags);
+TPBPF_HELPER(void, ringbuf_submit, void *data, __u64 flags);
+TPBPF_HELPER(void, ringbuf_discard, void *data, __u64 flags);
+TPBPF_HELPER(__u64, ringbuf_query, void *ringbuf, __u64 flags);
 
 /* ---- load-time constants ----------------------------------------------------
  *

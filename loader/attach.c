@@ -12,31 +12,46 @@
  * Either way the attachment lives as long as the returned fd.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "object.h"
 #include "sys_bpf.h"
 
-/* Keep the fds of one attachment (-1: none); closes them on failure. */
-static int add_link(struct tpbpf_program *prog, int fd, int perf_fd, int prog_fd)
+/*
+ * Keep the fds of one attachment as a link of PROG (fd -1: none); on
+ * failure they are closed. The new link goes to *OUT when OUT is not NULL.
+ */
+static int add_link(struct tpbpf_program *prog, const char *target, int fd,
+		    int perf_fd, int prog_fd, struct tpbpf_link **out)
 {
-	struct attachment *links;
+	struct tpbpf_link **links, *l;
 
 	links = realloc(prog->links, (prog->nr_links + 1) * sizeof(*links));
-	if (!links) {
-		close(fd);
-		if (perf_fd >= 0)
-			close(perf_fd);
-		if (prog_fd >= 0)
-			close(prog_fd);
+	if (links)
+		prog->links = links;
+	l = links ? calloc(1, sizeof(*l)) : NULL;
+	if (l)
+		l->target = strdup(target);
+	if (!l || !l->target) {
+		free(l);
+		tpbpf_sys_close(fd, "link");
+		tpbpf_sys_close(perf_fd, "perf event");
+		tpbpf_sys_close(prog_fd, "program copy");
 		return tpbpf_err(ENOMEM, "out of memory");
 	}
-	prog->links = links;
-	links[prog->nr_links++] = (struct attachment){ fd, perf_fd, prog_fd };
+	l->prog = prog;
+	l->fd = fd;
+	l->perf_fd = perf_fd;
+	l->prog_fd = prog_fd;
+	prog->links[prog->nr_links++] = l;
+	if (out)
+		*out = l;
 	return 0;
 }
 
@@ -56,7 +71,10 @@ static int explain_set_bpf(const struct tpbpf_program *prog, const char *cat,
 		why = "too many programs are attached to this tracepoint already (the kernel allows 64)";
 		break;
 	case EINVAL:
-		why = "the program type does not fit a tracepoint event";
+		/* The kernel's own answer: syscall events took BPF only from 4.14. */
+		why = strcmp(cat, "syscalls") == 0 ?
+		      "this kernel does not run BPF programs on syscalls:* tracepoints (that came in 4.14): attach to raw_syscalls:sys_enter or sys_exit and compare the syscall number (the record's id field)" :
+		      "the program type does not fit a tracepoint event";
 		break;
 	default:
 		why = strerror(err);
@@ -98,19 +116,16 @@ static int set_program(int prog_fd, int pfd, int id, int *link_fd)
 		tpbpf_log("no BPF links for perf events here (kernel before 5.15): using PERF_EVENT_IOC_SET_BPF, without cookies");
 		tpbpf_feature_set(TPBPF_FEAT_PERF_LINK, false);
 	}
-	tpbpf_log("ioctl(%d, PERF_EVENT_IOC_SET_BPF, prog fd %d)", pfd, prog_fd);
-	if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0) {
-		tpbpf_log("  -> %s", strerror(errno));
-		return errno;
-	}
-	return 0;
+	return -tpbpf_sys_perf_set_bpf(pfd, prog_fd);
 }
 
 int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
-				    const char *category, const char *name)
+				    const char *category, const char *name,
+				    struct tpbpf_link **link)
 {
 	struct perf_event_attr attr;
 	int id, pfd, lfd, err, inst_fd = -1;
+	char what[512];
 
 	if (prog->fd < 0)
 		return tpbpf_err(EINVAL, "program %s is not loaded", prog->name);
@@ -127,11 +142,8 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 	attr.config = (uint64_t)id;
 	attr.sample_period = 1;
 	attr.wakeup_events = 1;
-	tpbpf_log("perf_event_open(type=PERF_TYPE_TRACEPOINT, config=%d (%s:%s), pid=-1, cpu=0)",
-		  id, category, name);
-	pfd = tpbpf_sys_perf_event_open(&attr, -1, 0, -1, 0);
-	tpbpf_log("  -> perf event fd: %d%s%s in %ld us", pfd, pfd < 0 ? " " : "",
-		  pfd < 0 ? strerror(-pfd) : "", tpbpf_sys_last_call_us());
+	snprintf(what, sizeof(what), "%s:%s", category, name);
+	pfd = tpbpf_sys_perf_event_open(&attr, -1, 0, what);
 	if (pfd < 0) {
 		if (pfd == -EACCES || pfd == -EPERM)
 			return tpbpf_err(-pfd, "program %s: perf_event_open on tracepoint %s:%s: %s: run as root (CAP_PERFMON or CAP_SYS_ADMIN), or lower kernel.perf_event_paranoid",
@@ -140,36 +152,33 @@ int tpbpf_program_attach_tracepoint(struct tpbpf_program *prog,
 				 prog->name, category, name, id, strerror(-pfd));
 	}
 	/* TP_EVENT_ID() without cookies: a copy that knows its event. */
-	if (prog->nr_cookie_calls) {
+	if (prog->per_event_copies) {
 		inst_fd = tpbpf_obj_load_instance(prog, id);
 		if (inst_fd < 0) {
-			close(pfd);
+			tpbpf_sys_close(pfd, "perf event");
 			return inst_fd;
 		}
 	}
 	err = set_program(inst_fd >= 0 ? inst_fd : prog->fd, pfd, id, &lfd);
 	if (err) {
-		close(pfd);
-		if (inst_fd >= 0)
-			close(inst_fd);
+		tpbpf_sys_close(pfd, "perf event");
+		tpbpf_sys_close(inst_fd, "program copy");
 		return explain_set_bpf(prog, category, name, err);
 	}
-	tpbpf_log("ioctl(%d, PERF_EVENT_IOC_ENABLE)", pfd);
-	if (ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
-		err = errno;
-		if (lfd >= 0)
-			close(lfd);
-		if (inst_fd >= 0)
-			close(inst_fd);
-		close(pfd);
+	err = -tpbpf_sys_perf_enable(pfd);
+	if (err) {
+		tpbpf_sys_close(lfd, "BPF link");
+		tpbpf_sys_close(inst_fd, "program copy");
+		tpbpf_sys_close(pfd, "perf event");
 		return tpbpf_err(err, "program %s: enable tracepoint %s:%s: %s",
 				 prog->name, category, name, strerror(err));
 	}
-	return lfd >= 0 ? add_link(prog, lfd, pfd, inst_fd) : add_link(prog, pfd, -1, inst_fd);
+	return lfd >= 0 ? add_link(prog, what, lfd, pfd, inst_fd, link) :
+			  add_link(prog, what, pfd, -1, inst_fd, link);
 }
 
 int tpbpf_program_attach_raw_tracepoint(struct tpbpf_program *prog,
-					const char *name)
+					const char *name, struct tpbpf_link **link)
 {
 	int fd;
 
@@ -206,10 +215,11 @@ int tpbpf_program_attach_raw_tracepoint(struct tpbpf_program *prog,
 					 prog->name, name, strerror(-fd));
 		}
 	}
-	return add_link(prog, fd, -1, -1);
+	return add_link(prog, name, fd, -1, -1, link);
 }
 
-int tpbpf_program_attach(struct tpbpf_program *prog, const char *target)
+int tpbpf_program_attach(struct tpbpf_program *prog, const char *target,
+			 struct tpbpf_link **link)
 {
 	char cat[256], name[256];
 	int err;
@@ -220,31 +230,207 @@ int tpbpf_program_attach(struct tpbpf_program *prog, const char *target)
 		return tpbpf_err(EINVAL, "program %s: section %s names no tracepoint; give one (tpbpf load --attach %s=CATEGORY/NAME)",
 				 prog->name, prog->section, prog->name);
 	if (prog->kind != TPBPF_PROG_TRACEPOINT)
-		return tpbpf_program_attach_raw_tracepoint(prog, target);
+		return tpbpf_program_attach_raw_tracepoint(prog, target, link);
 	err = tpbpf_tracepoint_parse(target, cat, sizeof(cat), name, sizeof(name));
 	if (err)
 		return tpbpf_err_prefix(-err, "program %s: ", prog->name);
-	return tpbpf_program_attach_tracepoint(prog, cat, name);
+	return tpbpf_program_attach_tracepoint(prog, cat, name, link);
 }
 
-size_t tpbpf_program_attach_count(const struct tpbpf_program *prog)
+size_t tpbpf_program_link_count(const struct tpbpf_program *prog)
 {
 	return prog->nr_links;
 }
 
-void tpbpf_obj_detach_program(struct tpbpf_program *prog)
+struct tpbpf_link *tpbpf_program_link(const struct tpbpf_program *prog, size_t i)
 {
-	for (size_t i = 0; i < prog->nr_links; i++) {
-		struct attachment *a = &prog->links[i];
+	return i < prog->nr_links ? prog->links[i] : NULL;
+}
 
-		tpbpf_log("detach %s: close fd %d", prog->name, a->fd);
-		close(a->fd);
-		if (a->perf_fd >= 0)
-			close(a->perf_fd);
-		if (a->prog_fd >= 0)
-			close(a->prog_fd);
+const char *tpbpf_link_target(const struct tpbpf_link *link) { return link->target; }
+struct tpbpf_program *tpbpf_link_program(const struct tpbpf_link *link) { return link->prog; }
+int tpbpf_link_fd(const struct tpbpf_link *link) { return link->fd; }
+
+/* Close what holds the attachment: from that moment the program no longer runs there. */
+static void link_release(struct tpbpf_link *l)
+{
+	if (l->fd >= 0)
+		tpbpf_log("detach %s from %s", l->prog->name, l->target);
+	tpbpf_sys_close(l->fd, "link");
+	tpbpf_sys_close(l->perf_fd, "perf event");
+	tpbpf_sys_close(l->prog_fd, "program copy");
+	free(l->target);
+	free(l);
+}
+
+void tpbpf_link_detach(struct tpbpf_link *link)
+{
+	struct tpbpf_program *prog;
+
+	if (!link)
+		return;
+	prog = link->prog;
+	for (size_t i = 0; i < prog->nr_links; i++) {
+		if (prog->links[i] != link)
+			continue;
+		memmove(&prog->links[i], &prog->links[i + 1],
+			(prog->nr_links - i - 1) * sizeof(*prog->links));
+		prog->nr_links--;
+		break;
 	}
+	link_release(link);
+}
+
+/*
+ * Detaching many links: where the time goes, and what can be cut.
+ *
+ * Closing a BPF link on a tracepoint's perf event takes the program out
+ * of the tracepoint at once, then waits for a grace period so that no CPU
+ * still runs it (synchronize_rcu_tasks_trace() in
+ * perf_event_detach_bpf_prog() on 6.x, tens of ms); closing the last perf
+ * event of a tracepoint waits for another, under the kernel's global
+ * event_mutex (perf_trace_event_unreg()). One after the other, that is two
+ * grace periods per tracepoint: about 0.4 s for opensnoop's six, seconds
+ * for fifty. Closed from several threads at once, the link closes wait
+ * together (one grace period for all), and the perf event closes queue on
+ * the mutex without the links' waits in between. So the end of a run
+ * goes: stop (links closed together: no program runs any more; perf
+ * events disabled), then the caller reports, then release (the perf
+ * events closed together: the part only the kernel can shorten).
+ */
+
+/* At most this many threads close fds at once: more only queue in the kernel. */
+#define MAX_CLOSERS 64
+
+struct closing {
+	int *fds;
+	const char *what;
+	size_t n;
+	size_t next;		/* taken with an atomic add */
+};
+
+static void *closer(void *arg)
+{
+	struct closing *c = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_RELAXED)) < c->n)
+		tpbpf_sys_close(c->fds[i], c->what);
+	return NULL;
+}
+
+/* Close the N fds (all >= 0) from up to MAX_CLOSERS threads at once. */
+static void close_together(int *fds, size_t n, const char *what)
+{
+	struct closing c = { fds, what, n, 0 };
+	pthread_t threads[MAX_CLOSERS];
+	size_t want = n < MAX_CLOSERS ? n : MAX_CLOSERS, started = 0;
+
+	/* The calling thread closes too: one fd needs no other. */
+	while (started + 1 < want && pthread_create(&threads[started], NULL, closer, &c) == 0)
+		started++;
+	closer(&c);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+}
+
+/* Every link of OBJ in one array (NULL and 0 when none or out of memory). */
+static size_t all_links(struct tpbpf_object *obj, struct tpbpf_link ***out)
+{
+	size_t n = 0, k = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < obj->nr_progs; i++)
+		n += obj->progs[i].nr_links;
+	if (!n || !(*out = calloc(n, sizeof(**out))))
+		return 0;
+	for (size_t i = 0; i < obj->nr_progs; i++)
+		for (size_t j = 0; j < obj->progs[i].nr_links; j++)
+			(*out)[k++] = obj->progs[i].links[j];
+	return n;
+}
+
+/* Close the fd of each link that FIELD_OFF selects, together; mark them closed. */
+static void close_field(struct tpbpf_link **links, size_t n, size_t field_off,
+			const char *what)
+{
+	int *fds = calloc(n ? n : 1, sizeof(*fds));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int *fd = (int *)((char *)links[i] + field_off);
+
+		if (*fd < 0)
+			continue;
+		if (fds)
+			fds[k++] = *fd;
+		else
+			tpbpf_sys_close(*fd, what);	/* no memory: one at a time */
+		*fd = -1;
+	}
+	if (k)
+		close_together(fds, k, what);
+	free(fds);
+}
+
+static void close_links(struct tpbpf_link **links, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (links[i]->fd >= 0)
+			tpbpf_log("detach %s from %s", links[i]->prog->name, links[i]->target);
+	close_field(links, n, offsetof(struct tpbpf_link, fd), "link");
+}
+
+void tpbpf_obj_stop_links(struct tpbpf_object *obj)
+{
+	struct tpbpf_link **links;
+	size_t n = all_links(obj, &links);
+
+	if (!links) {
+		/* Out of memory (or nothing attached): one link at a time. */
+		for (size_t i = 0; i < obj->nr_progs; i++) {
+			for (size_t j = 0; j < obj->progs[i].nr_links; j++) {
+				struct tpbpf_link *l = obj->progs[i].links[j];
+
+				tpbpf_sys_close(l->fd, "link");
+				l->fd = -1;
+				if (l->perf_fd >= 0)
+					tpbpf_sys_perf_disable(l->perf_fd);
+			}
+		}
+		return;
+	}
+	/* BPF links, raw tracepoints, perf events without a link: the programs stop. */
+	close_links(links, n);
+	/* A perf event left enabled without a program would still take samples. */
+	for (size_t i = 0; i < n; i++)
+		if (links[i]->perf_fd >= 0)
+			tpbpf_sys_perf_disable(links[i]->perf_fd);
+	free(links);
+}
+
+void tpbpf_obj_release_program_links(struct tpbpf_program *prog)
+{
+	for (size_t i = 0; i < prog->nr_links; i++)
+		link_release(prog->links[i]);
 	free(prog->links);
 	prog->links = NULL;
 	prog->nr_links = 0;
+}
+
+void tpbpf_obj_release_links(struct tpbpf_object *obj)
+{
+	struct tpbpf_link **links;
+	size_t n = all_links(obj, &links);
+
+	if (links) {
+		/* Links first (if not stopped yet), then what they held. */
+		close_links(links, n);
+		close_field(links, n, offsetof(struct tpbpf_link, perf_fd), "perf event");
+		close_field(links, n, offsetof(struct tpbpf_link, prog_fd), "program copy");
+		free(links);
+	}
+	/* What is left (nothing, unless memory ran out) goes one at a time. */
+	for (size_t i = 0; i < obj->nr_progs; i++)
+		tpbpf_obj_release_program_links(&obj->progs[i]);
 }

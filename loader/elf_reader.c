@@ -10,9 +10,11 @@
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf.h"
 #include "internal.h"
 #include "object.h"
 
@@ -20,27 +22,93 @@
 #define EM_BPF 247
 #endif
 
-/* struct bpf_map_def of the legacy "maps" section: 5 u32, or more. */
-#define MAP_DEF_MIN_SIZE (5 * sizeof(uint32_t))
+/*
+ * struct bpf_map_def of the legacy "maps" sections: the kernel samples'
+ * first four u32 (type, key_size, value_size, max_entries), libbpf's five
+ * (+ map_flags), or longer ones (inner_map_idx, numa_node, gobpf's pinning
+ * and namespace).
+ */
+#define MAP_DEF_MIN_SIZE (4 * sizeof(uint32_t))
 
 struct section_kind {
 	const char *prefix;
 	enum tpbpf_prog_kind kind;
 	uint32_t bpf_type;
+	const char *why;	/* TPBPF_PROG_OTHER: why tpbpf does not load it */
 };
 
-/* Longest prefixes first: "raw_tp.w/" must win over "raw_tp/". */
+#define OTHER(prefix, why) { prefix, TPBPF_PROG_OTHER, 0, why }
+#define NOT_A_TRACEPOINT "tpbpf loads tracepoint and raw tracepoint programs only"
+#define NEEDS_BTF "needs the kernel's BTF, which tpbpf does without"
+
+/*
+ * The section names libbpf gives meaning to. Longest prefixes first within
+ * a family: "raw_tp.w/" must win over "raw_tp/".
+ */
 static const struct section_kind section_kinds[] = {
-	{ "raw_tracepoint.w", TPBPF_PROG_RAW_TRACEPOINT_WRITABLE, BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE },
-	{ "raw_tp.w", TPBPF_PROG_RAW_TRACEPOINT_WRITABLE, BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE },
-	{ "raw_tracepoint", TPBPF_PROG_RAW_TRACEPOINT, BPF_PROG_TYPE_RAW_TRACEPOINT },
-	{ "raw_tp", TPBPF_PROG_RAW_TRACEPOINT, BPF_PROG_TYPE_RAW_TRACEPOINT },
-	{ "tracepoint", TPBPF_PROG_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT },
-	{ "tp", TPBPF_PROG_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT },
+	{ "raw_tracepoint.w", TPBPF_PROG_RAW_TRACEPOINT_WRITABLE, BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, NULL },
+	{ "raw_tp.w", TPBPF_PROG_RAW_TRACEPOINT_WRITABLE, BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, NULL },
+	{ "raw_tracepoint", TPBPF_PROG_RAW_TRACEPOINT, BPF_PROG_TYPE_RAW_TRACEPOINT, NULL },
+	{ "raw_tp", TPBPF_PROG_RAW_TRACEPOINT, BPF_PROG_TYPE_RAW_TRACEPOINT, NULL },
+	{ "tracepoint", TPBPF_PROG_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT, NULL },
+	{ "tp_btf", TPBPF_PROG_OTHER, 0, "a BTF-enabled tracepoint (tp_btf/) " NEEDS_BTF "; use raw_tp/ (the same arguments, read with bpf_probe_read_kernel)" },
+	{ "tp", TPBPF_PROG_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT, NULL },
+	OTHER("kprobe", "a kprobe: " NOT_A_TRACEPOINT),
+	OTHER("kretprobe", "a kretprobe: " NOT_A_TRACEPOINT),
+	OTHER("kprobe.multi", "a kprobe: " NOT_A_TRACEPOINT),
+	OTHER("kretprobe.multi", "a kretprobe: " NOT_A_TRACEPOINT),
+	OTHER("ksyscall", "a kprobe on a system call: " NOT_A_TRACEPOINT "; syscalls:sys_enter_* tracepoints see the same calls"),
+	OTHER("kretsyscall", "a kretprobe on a system call: " NOT_A_TRACEPOINT "; syscalls:sys_exit_* tracepoints see the same returns"),
+	OTHER("uprobe", "a uprobe: " NOT_A_TRACEPOINT),
+	OTHER("uretprobe", "a uretprobe: " NOT_A_TRACEPOINT),
+	OTHER("uprobe.s", "a uprobe: " NOT_A_TRACEPOINT),
+	OTHER("uretprobe.s", "a uretprobe: " NOT_A_TRACEPOINT),
+	OTHER("uprobe.multi", "a uprobe: " NOT_A_TRACEPOINT),
+	OTHER("usdt", "a USDT probe: " NOT_A_TRACEPOINT),
+	OTHER("fentry", "an fentry program " NEEDS_BTF),
+	OTHER("fexit", "an fexit program " NEEDS_BTF),
+	OTHER("fmod_ret", "an fmod_ret program " NEEDS_BTF),
+	OTHER("fentry.s", "an fentry program " NEEDS_BTF),
+	OTHER("fexit.s", "an fexit program " NEEDS_BTF),
+	OTHER("freplace", "an freplace program " NEEDS_BTF),
+	OTHER("lsm", "an LSM program " NEEDS_BTF),
+	OTHER("lsm.s", "an LSM program " NEEDS_BTF),
+	OTHER("lsm_cgroup", "an LSM program " NEEDS_BTF),
+	OTHER("iter", "a BPF iterator " NEEDS_BTF),
+	OTHER("iter.s", "a BPF iterator " NEEDS_BTF),
+	OTHER("struct_ops", "a struct_ops program " NEEDS_BTF),
+	OTHER("struct_ops.s", "a struct_ops program " NEEDS_BTF),
+	OTHER("syscall", "a syscall program: " NOT_A_TRACEPOINT),
+	OTHER("perf_event", "a perf event program: " NOT_A_TRACEPOINT),
+	OTHER("xdp", "an XDP program: " NOT_A_TRACEPOINT),
+	OTHER("xdp.frags", "an XDP program: " NOT_A_TRACEPOINT),
+	OTHER("tc", "a traffic control program: " NOT_A_TRACEPOINT),
+	OTHER("tcx", "a traffic control program: " NOT_A_TRACEPOINT),
+	OTHER("netkit", "a netkit program: " NOT_A_TRACEPOINT),
+	OTHER("classifier", "a traffic control program: " NOT_A_TRACEPOINT),
+	OTHER("action", "a traffic control program: " NOT_A_TRACEPOINT),
+	OTHER("socket", "a socket filter: " NOT_A_TRACEPOINT),
+	OTHER("sockops", "a sockops program: " NOT_A_TRACEPOINT),
+	OTHER("sk_skb", "an sk_skb program: " NOT_A_TRACEPOINT),
+	OTHER("sk_msg", "an sk_msg program: " NOT_A_TRACEPOINT),
+	OTHER("sk_lookup", "an sk_lookup program: " NOT_A_TRACEPOINT),
+	OTHER("sk_reuseport", "an sk_reuseport program: " NOT_A_TRACEPOINT),
+	OTHER("flow_dissector", "a flow dissector: " NOT_A_TRACEPOINT),
+	OTHER("cgroup", "a cgroup program: " NOT_A_TRACEPOINT),
+	OTHER("cgroup_skb", "a cgroup program: " NOT_A_TRACEPOINT),
+	OTHER("lwt_in", "a lightweight tunnel program: " NOT_A_TRACEPOINT),
+	OTHER("lwt_out", "a lightweight tunnel program: " NOT_A_TRACEPOINT),
+	OTHER("lwt_xmit", "a lightweight tunnel program: " NOT_A_TRACEPOINT),
+	OTHER("lwt_seg6local", "a lightweight tunnel program: " NOT_A_TRACEPOINT),
+	OTHER("lirc_mode2", "a lirc program: " NOT_A_TRACEPOINT),
+	OTHER("netfilter", "a netfilter program: " NOT_A_TRACEPOINT),
 };
+
+/* An executable section of a name libbpf does not know either. */
+#define CUSTOM_SECTION "its section names no program type; give one with --attach PROG=CATEGORY/NAME (or a raw tracepoint NAME), or name the section tp/CATEGORY/NAME"
 
 bool tpbpf_prog_kind_from_section(const char *sec, enum tpbpf_prog_kind *kind,
-			    uint32_t *bpf_type, const char **target)
+				  uint32_t *bpf_type, const char **target, const char **why)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(section_kinds); i++) {
 		size_t n = strlen(section_kinds[i].prefix);
@@ -53,8 +121,13 @@ bool tpbpf_prog_kind_from_section(const char *sec, enum tpbpf_prog_kind *kind,
 		*kind = section_kinds[i].kind;
 		*bpf_type = section_kinds[i].bpf_type;
 		*target = sec[n] == '/' ? sec + n + 1 : "";
+		*why = section_kinds[i].why;
 		return true;
 	}
+	*kind = TPBPF_PROG_OTHER;
+	*bpf_type = 0;
+	*target = "";
+	*why = CUSTOM_SECTION;
 	return false;
 }
 
@@ -194,12 +267,15 @@ static int read_relocations(struct tpbpf_object *obj, Elf *elf)
 					 obj->name, obj->secs[sh.sh_info].name);
 		if (sh.sh_type != SHT_REL)
 			continue;
-		if (sh.sh_info >= obj->nr_secs)
+		if (sh.sh_info == 0 || sh.sh_info >= obj->nr_secs)
 			return tpbpf_err(EINVAL, "%s: relocation section for section %u, which does not exist",
 					 obj->name, (unsigned)sh.sh_info);
 		target = &obj->secs[sh.sh_info];
-		/* Only code is relocated; .BTF, debug info and the rest are not needed. */
-		if (!(target->flags & SHF_EXECINSTR))
+		/*
+		 * Code is relocated, and .maps has the slots of maps of maps in
+		 * its; .BTF, debug info and the rest are not needed.
+		 */
+		if (!(target->flags & SHF_EXECINSTR) && strcmp(target->name, ".maps") != 0)
 			continue;
 		/* A second table for one section would overwrite (and leak) the first. */
 		if (target->relocs)
@@ -242,17 +318,19 @@ static int read_relocations(struct tpbpf_object *obj, Elf *elf)
 /* A section the loader uses by its name (not debug info, BTF, ...). */
 static bool section_has_role(const struct obj_section *s)
 {
-	return s->role != SEC_OTHER || strcmp(s->name, "license") == 0 ||
-	       strcmp(s->name, "version") == 0;
+	return s->role != SEC_OTHER || strcmp(s->name, "license") == 0;
+}
+
+/* "maps", or gobpf's "maps/NAME": arrays of struct bpf_map_def. */
+static bool is_legacy_maps_section(const char *name)
+{
+	return strcmp(name, "maps") == 0 || strncmp(name, "maps/", 5) == 0;
 }
 
 static int classify_sections(struct tpbpf_object *obj)
 {
 	for (size_t i = 1; i < obj->nr_secs; i++) {
 		struct obj_section *s = &obj->secs[i];
-		enum tpbpf_prog_kind kind;
-		uint32_t type;
-		const char *target;
 
 		if (strcmp(s->name, "license") == 0) {
 			if (!s->data || s->size == 0 || s->size >= sizeof(obj->license) ||
@@ -260,15 +338,10 @@ static int classify_sections(struct tpbpf_object *obj)
 				return tpbpf_err(EINVAL, "%s: the license section is empty or not a NUL-terminated string",
 						 obj->name);
 			memcpy(obj->license, s->data, s->size);
-		} else if (strcmp(s->name, "version") == 0) {
-			if (s->size == sizeof(uint32_t) && s->data)
-				memcpy(&obj->kern_version, s->data, sizeof(uint32_t));
-		} else if (strcmp(s->name, "maps") == 0) {
+		} else if (is_legacy_maps_section(s->name)) {
 			s->role = SEC_MAPS;
-			obj->maps_idx = i;
 		} else if (strcmp(s->name, ".maps") == 0) {
-			return tpbpf_err(ENOTSUP, "%s: maps defined in SEC(\".maps\") need BTF, which tpbpf does not use; define them with struct bpf_map_def in SEC(\"maps\")",
-					 obj->name);
+			s->role = SEC_MAPS;
 		} else if (s->flags & SHF_EXECINSTR && s->type == SHT_PROGBITS) {
 			if (s->size % sizeof(struct bpf_insn))
 				return tpbpf_err(EINVAL, "%s: code section %s is %zu bytes, not a whole number of instructions",
@@ -276,15 +349,20 @@ static int classify_sections(struct tpbpf_object *obj)
 			if (strcmp(s->name, ".text") == 0) {
 				s->role = SEC_TEXT;
 				obj->text_idx = i;
-			} else if (tpbpf_prog_kind_from_section(s->name, &kind, &type, &target)) {
-				s->role = SEC_PROGRAM;
 			} else if (s->size) {
-				return tpbpf_err(EINVAL, "%s: code section %s is not a tracepoint program; use SEC(\"tracepoint/CAT/NAME\"), SEC(\"raw_tracepoint/NAME\") or SEC(\"raw_tracepoint.w/NAME\")",
-						 obj->name, s->name);
+				/* Every other code section holds programs, loadable or not. */
+				s->role = SEC_PROGRAM;
 			}
 		} else if ((s->type == SHT_PROGBITS || s->type == SHT_NOBITS) &&
 			   (s->flags & SHF_ALLOC) && is_data_section(s->name)) {
 			s->role = SEC_DATA;
+		} else if ((strncmp(s->name, "maps", 4) == 0 || strncmp(s->name, ".maps", 5) == 0) &&
+			   s->size) {
+			int err = tpbpf_obj_warn(obj, "section %s looks like map definitions but is not one tpbpf reads (maps, maps/NAME, .maps): its maps are not created",
+						 s->name);
+
+			if (err)
+				return err;
 		}
 	}
 	/*
@@ -301,9 +379,9 @@ static int classify_sections(struct tpbpf_object *obj)
 				return tpbpf_err(EINVAL, "%s: sections %zu and %zu are both named %s; the object is corrupt",
 						 obj->name, j, i, obj->secs[i].name);
 	}
+	/* The kernel takes a program without a license; GPL-only helpers it then refuses. */
 	if (!obj->license[0])
-		return tpbpf_err(EINVAL, "%s: no license section; add: char LICENSE[] SEC(\"license\") = \"GPL\";",
-				 obj->name);
+		tpbpf_log("%s: no license section: programs load as not GPL-compatible", obj->name);
 	return 0;
 }
 
@@ -312,7 +390,7 @@ static int add_program(struct tpbpf_object *obj, size_t sec_idx, const char *nam
 {
 	struct obj_section *s = &obj->secs[sec_idx];
 	struct tpbpf_program *p, *progs;
-	const char *target;
+	const char *target, *why;
 
 	if (off % sizeof(struct bpf_insn) || size % sizeof(struct bpf_insn) ||
 	    size == 0 || off > s->size || size > s->size - off)
@@ -327,10 +405,12 @@ static int add_program(struct tpbpf_object *obj, size_t sec_idx, const char *nam
 	p->fd = -1;
 	p->obj = obj;
 	p->autoattach = true;
+	p->autoload = true;
 	p->sec_idx = sec_idx;
 	p->sec_insn_off = off / sizeof(struct bpf_insn);
 	p->sec_insn_cnt = size / sizeof(struct bpf_insn);
-	tpbpf_prog_kind_from_section(s->name, &p->kind, &p->bpf_type, &target);
+	tpbpf_prog_kind_from_section(s->name, &p->kind, &p->bpf_type, &target, &why);
+	p->skip_reason = p->kind == TPBPF_PROG_OTHER ? why : NULL;
 	obj->nr_progs++;
 	p->name = tpbpf_strdup(name);
 	p->section = tpbpf_strdup(s->name);
@@ -347,8 +427,9 @@ static int add_program(struct tpbpf_object *obj, size_t sec_idx, const char *nam
 	if (!p->insns)
 		return tpbpf_err(ENOMEM, "out of memory");
 	memcpy(p->insns, (char *)s->data + off, size);
-	tpbpf_log("program %s: section %s, %zu instructions at offset %llu",
-		  name, s->name, p->insn_cnt, (unsigned long long)off);
+	tpbpf_log("program %s: section %s, %zu instructions at offset %llu%s%s",
+		  name, s->name, p->insn_cnt, (unsigned long long)off,
+		  p->skip_reason ? "; not loaded: " : "", p->skip_reason ? p->skip_reason : "");
 	return 0;
 }
 
@@ -382,7 +463,7 @@ static int find_programs(struct tpbpf_object *obj)
 	return 0;
 }
 
-static int add_map(struct tpbpf_object *obj, struct tpbpf_map **out)
+int tpbpf_obj_add_map(struct tpbpf_object *obj, struct tpbpf_map **out)
 {
 	struct tpbpf_map *maps = realloc(obj->maps, (obj->nr_maps + 1) * sizeof(*maps));
 
@@ -393,64 +474,73 @@ static int add_map(struct tpbpf_object *obj, struct tpbpf_map **out)
 	memset(*out, 0, sizeof(**out));
 	(*out)->obj = obj;
 	(*out)->fd = -1;
+	(*out)->inner = -1;
 	return 0;
 }
 
 /*
- * The legacy "maps" section: an array of struct bpf_map_def, one symbol per
+ * One legacy map section: an array of struct bpf_map_def, one symbol per
  * map. Objects built against older headers use longer definitions (with
- * inner_map_idx, numa_node, ...), so the entry size is the section size over
- * the number of map symbols, and must be the same for every map.
+ * inner_map_idx, numa_node, ...) or shorter ones (the kernel samples' four
+ * fields), so the entry size is the section size over the number of map
+ * symbols, and must be the same for every map of the section. gobpf puts
+ * each map in a section of its own, "maps/NAME", with its pinning and
+ * namespace after map_flags.
  */
-static int read_map_defs(struct tpbpf_object *obj)
+static int read_map_section(struct tpbpf_object *obj, size_t idx)
 {
-	struct obj_section *s;
-	size_t nr = 0, entry;
+	struct obj_section *s = &obj->secs[idx];
+	bool gobpf = strncmp(s->name, "maps/", 5) == 0;
+	size_t nr = 0, entry, first = obj->nr_maps;
 
-	if (!obj->maps_idx)
-		return 0;
-	s = &obj->secs[obj->maps_idx];
 	for (size_t j = 0; j < obj->nr_syms; j++)
-		if (obj->syms[j].shndx == obj->maps_idx &&
-		    obj->syms[j].type != STT_SECTION && obj->syms[j].name[0])
+		if (obj->syms[j].shndx == idx && obj->syms[j].type != STT_SECTION &&
+		    obj->syms[j].name[0])
 			nr++;
 	if (nr == 0)
-		return s->size ? tpbpf_err(EINVAL, "%s: section maps has no map symbols", obj->name) : 0;
+		return s->size ? tpbpf_err(EINVAL, "%s: section %s has no map symbols",
+					   obj->name, s->name) : 0;
 	if (!s->data || s->size % nr)
-		return tpbpf_err(EINVAL, "%s: section maps is %zu bytes for %zu maps: the definitions must all be the same size",
-				 obj->name, s->size, nr);
+		return tpbpf_err(EINVAL, "%s: section %s is %zu bytes for %zu maps: the definitions must all be the same size",
+				 obj->name, s->name, s->size, nr);
 	entry = s->size / nr;
 	if (entry < MAP_DEF_MIN_SIZE || entry % sizeof(uint32_t))
-		return tpbpf_err(EINVAL, "%s: map definitions of %zu bytes; struct bpf_map_def has at least 5 u32 fields",
-				 obj->name, entry);
-	tpbpf_log("section maps: %zu maps, %zu bytes each", nr, entry);
+		return tpbpf_err(EINVAL, "%s: map definitions of %zu bytes in section %s; struct bpf_map_def has at least 4 u32 fields (type, key_size, value_size, max_entries)",
+				 obj->name, entry, s->name);
+	tpbpf_log("section %s: %zu map%s, %zu bytes each", s->name, nr, nr == 1 ? "" : "s", entry);
 
 	for (size_t j = 0; j < obj->nr_syms; j++) {
 		struct obj_symbol *sym = &obj->syms[j];
+		const unsigned char *raw;
+		/* gobpf: pinning and a namespace string follow; others: up to 9 u32 */
+		size_t known = gobpf ? 6 * sizeof(uint32_t) : 9 * sizeof(uint32_t);
 		uint32_t def[9] = { 0 };
 		struct tpbpf_map *m;
 		int err;
 
-		if (sym->shndx != obj->maps_idx || sym->type == STT_SECTION || !sym->name[0])
+		if (sym->shndx != idx || sym->type == STT_SECTION || !sym->name[0])
 			continue;
-		if (sym->value % entry || sym->value + entry > s->size)
-			return tpbpf_err(EINVAL, "%s: map %s is not at a definition boundary of section maps",
-					 obj->name, sym->name);
-		memcpy(def, (char *)s->data + sym->value,
-		       entry < sizeof(def) ? entry : sizeof(def));
+		if (sym->value % entry || sym->value > s->size - entry)
+			return tpbpf_err(EINVAL, "%s: map %s is not at a definition boundary of section %s",
+					 obj->name, sym->name, s->name);
+		raw = (unsigned char *)s->data + sym->value;
+		memcpy(def, raw, entry < known ? entry : known);
+		if (gobpf && def[5])
+			return tpbpf_err(ENOTSUP, "%s: map %s asks for gobpf pinning (pinning %u): tpbpf does not pin gobpf maps; set pinning to 0 (PIN_NONE)",
+					 obj->name, sym->name, def[5]);
 		/* Fields past the ones we know must be zero, or we would ignore them. */
-		for (size_t k = sizeof(def); k < entry; k++)
-			if (((unsigned char *)s->data)[sym->value + k])
+		for (size_t k = gobpf ? entry : known; k < entry; k++)
+			if (raw[k])
 				return tpbpf_err(EINVAL, "%s: map %s sets fields tpbpf does not know (definition of %zu bytes)",
 						 obj->name, sym->name, entry);
-		err = add_map(obj, &m);
+		err = tpbpf_obj_add_map(obj, &m);
 		if (err)
 			return err;
 		m->name = tpbpf_strdup(sym->name);
 		if (!m->name)
 			return -ENOMEM;
 		m->origin = MAP_FROM_DEF;
-		m->sec_idx = obj->maps_idx;
+		m->sec_idx = idx;
 		m->sec_off = sym->value;
 		m->type = def[0];
 		m->key_size = def[1];
@@ -458,11 +548,45 @@ static int read_map_defs(struct tpbpf_object *obj)
 		m->max_entries = def[3];
 		m->flags = def[4];
 		/* samples/bpf layout: inner_map_idx (def[5]), numa_node (def[6]) */
+		if (!gobpf && (m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+			       m->type == BPF_MAP_TYPE_HASH_OF_MAPS))
+			m->inner = -2 - (int)def[5];	/* resolved below */
 		if (m->flags & BPF_F_NUMA_NODE)
 			m->numa_node = def[6];
 		tpbpf_log("map %s: type %u key_size %u value_size %u max_entries %u flags 0x%x",
 			  m->name, m->type, m->key_size, m->value_size,
 			  m->max_entries, m->flags);
+	}
+	/* inner_map_idx counts definitions in the section: find that one. */
+	for (size_t i = first; i < obj->nr_maps; i++) {
+		struct tpbpf_map *m = &obj->maps[i];
+		size_t want;
+
+		if (m->inner > -2)
+			continue;
+		want = (size_t)(-2 - m->inner) * entry;
+		m->inner = -1;
+		for (size_t k = first; k < obj->nr_maps; k++)
+			if (obj->maps[k].sec_off == want && k != i)
+				m->inner = (int)k;
+		if (m->inner < 0)
+			return tpbpf_err(EINVAL, "%s: map-in-map %s: its inner_map_idx names no map of section %s",
+					 obj->name, m->name, s->name);
+	}
+	return 0;
+}
+
+static int read_map_defs(struct tpbpf_object *obj)
+{
+	for (size_t i = 1; i < obj->nr_secs; i++) {
+		int err;
+
+		if (obj->secs[i].role != SEC_MAPS)
+			continue;
+		err = strcmp(obj->secs[i].name, ".maps") == 0 ? tpbpf_obj_read_btf_maps(obj, i) :
+								read_map_section(obj, i);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -492,7 +616,7 @@ static int read_data_sections(struct tpbpf_object *obj)
 		if (s->size == 0 || s->size > UINT32_MAX)
 			return tpbpf_err(EINVAL, "%s: global data section %s has an unusable size %zu",
 					 obj->name, s->name, s->size);
-		err = add_map(obj, &m);
+		err = tpbpf_obj_add_map(obj, &m);
 		if (err)
 			return err;
 		m->name = tpbpf_strdup(s->name);
@@ -510,6 +634,49 @@ static int read_data_sections(struct tpbpf_object *obj)
 			m->flags = BPF_F_RDONLY_PROG;
 		s->map_idx = (int)(obj->nr_maps - 1);
 		tpbpf_log("global data %s: %zu bytes -> array map", s->name, s->size);
+	}
+	return 0;
+}
+
+/*
+ * The object's own BTF and .BTF.ext, when it has them (clang -g): needed
+ * for maps in SEC(".maps") and CO-RE relocations, used to give maps their
+ * types. One that does not read is not an error yet: what needs it fails
+ * later, saying why.
+ */
+static int read_btf(struct tpbpf_object *obj)
+{
+	const struct obj_section *btf = NULL, *ext = NULL;
+	int err;
+
+	for (size_t i = 1; i < obj->nr_secs; i++) {
+		if (strcmp(obj->secs[i].name, ".BTF") == 0)
+			btf = &obj->secs[i];
+		else if (strcmp(obj->secs[i].name, ".BTF.ext") == 0)
+			ext = &obj->secs[i];
+	}
+	if (!btf || !btf->data)
+		return 0;
+	err = tpbpf_btf_parse(btf->data, btf->size, &obj->btf);
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		snprintf(obj->btf_err, sizeof(obj->btf_err), ": its .BTF does not read: %s",
+			 tpbpf_error_detail());
+		tpbpf_log("%s: .BTF (%zu bytes) does not read: %s", obj->name, btf->size,
+			  tpbpf_error_detail());
+		return 0;
+	}
+	tpbpf_log(".BTF: %zu bytes, %u types", btf->size, tpbpf_btf_type_count(obj->btf));
+	if (!ext || !ext->data)
+		return 0;
+	err = tpbpf_btf_ext_parse(ext->data, ext->size, obj->btf, &obj->btf_ext);
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		snprintf(obj->btf_err, sizeof(obj->btf_err), ": its .BTF.ext does not read: %s",
+			 tpbpf_error_detail());
+		tpbpf_log("%s: .BTF.ext does not read: %s", obj->name, tpbpf_error_detail());
 	}
 	return 0;
 }
@@ -561,6 +728,8 @@ int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size)
 		err = read_relocations(obj, elf);
 	elf_end(elf);
 	if (!err)
+		err = read_btf(obj);
+	if (!err)
 		err = classify_sections(obj);
 	if (!err)
 		err = find_programs(obj);
@@ -568,5 +737,7 @@ int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size)
 		err = read_map_defs(obj);
 	if (!err)
 		err = read_data_sections(obj);
+	if (!err)
+		err = tpbpf_obj_plan_relocations(obj);
 	return err;
 }

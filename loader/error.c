@@ -11,6 +11,7 @@
 static _Thread_local char detail[1024];
 static tpbpf_log_fn log_fn;
 static void *log_ctx;
+static int log_level = 1;
 
 const char *tpbpf_error_detail(void)
 {
@@ -52,9 +53,14 @@ void tpbpf_set_log(tpbpf_log_fn fn, void *ctx)
 	log_ctx = ctx;
 }
 
-int tpbpf_log_enabled(void)
+void tpbpf_set_log_level(int level)
 {
-	return log_fn != NULL;
+	log_level = level;
+}
+
+int tpbpf_log_level(void)
+{
+	return log_fn ? log_level : 0;
 }
 
 void tpbpf_log(const char *fmt, ...)

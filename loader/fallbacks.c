@@ -69,35 +69,23 @@ static int rewrite_helpers(struct tpbpf_program *prog)
 }
 
 /*
- * Without BPF links there are no cookies: each call becomes "r0 = 0" here,
- * and attach.c loads one copy per tracepoint with r0 = that event's ID.
+ * Without BPF links there are no cookies: each call the plan found becomes
+ * "r0 = 0" here, and attach.c loads one copy per tracepoint with r0 = that
+ * event's ID.
  */
 static int rewrite_cookie_calls(struct tpbpf_program *prog)
 {
-	size_t n = 0;
-
-	free(prog->cookie_calls);
-	prog->cookie_calls = NULL;
-	prog->nr_cookie_calls = 0;
-	for (size_t k = 0; k < prog->insn_cnt; k++)
-		n += is_helper_call(&prog->insns[k]) &&
-		     prog->insns[k].imm == BPF_FUNC_get_attach_cookie;
-	if (!n || tpbpf_feature_present(TPBPF_FEAT_PERF_LINK) != 0)
+	if (!prog->nr_cookie_calls || tpbpf_feature_present(TPBPF_FEAT_PERF_LINK) != 0)
 		return 0;
-	prog->cookie_calls = calloc(n, sizeof(*prog->cookie_calls));
-	if (!prog->cookie_calls)
-		return tpbpf_err(ENOMEM, "out of memory");
-	for (size_t k = 0; k < prog->insn_cnt; k++) {
-		struct bpf_insn *insn = &prog->insns[k];
+	for (size_t i = 0; i < prog->nr_cookie_calls; i++) {
+		size_t k = prog->cookie_calls[i];
 
-		if (!is_helper_call(insn) || insn->imm != BPF_FUNC_get_attach_cookie)
-			continue;
-		*insn = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
-					   .dst_reg = BPF_REG_0 };
-		prog->cookie_calls[prog->nr_cookie_calls++] = k;
+		prog->insns[k] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
+						    .dst_reg = BPF_REG_0 };
 		tpbpf_log("  fallback %s insn %zu: bpf_get_attach_cookie -> the event ID, one program copy per tracepoint (no BPF links before 5.15)",
 			  prog->name, k);
 	}
+	prog->per_event_copies = true;
 	return 0;
 }
 
@@ -152,14 +140,13 @@ static bool reads_reg(const struct bpf_insn *insn, uint8_t reg)
  * run without global data and fails with the section and variable named.
  */
 static int fold_one(struct tpbpf_object *obj, struct tpbpf_program *prog,
-		    const struct rodata_load *rl, const bool *targets)
+		    const struct reloc *rl, const bool *targets)
 {
-	struct obj_section *sec = &obj->secs[rl->map->sec_idx];
-	struct bpf_insn *ld = &prog->insns[rl->pos];
+	struct obj_section *sec = &obj->secs[obj->maps[rl->map].sec_idx];
+	struct bpf_insn *ld = &prog->insns[rl->insn];
 	uint8_t reg = ld->dst_reg;
-	size_t folded = 0;
 
-	for (size_t k = rl->pos + 2; k < prog->insn_cnt; k++) {
+	for (size_t k = rl->insn + 2; k < prog->insn_cnt; k++) {
 		struct bpf_insn *insn = &prog->insns[k];
 		uint8_t cls = BPF_CLASS(insn->code);
 
@@ -181,11 +168,13 @@ static int fold_one(struct tpbpf_object *obj, struct tpbpf_program *prog,
 						   .dst_reg = insn->dst_reg, .imm = (int32_t)v };
 			tpbpf_log("  fallback %s insn %zu: load of %s+%lld -> %lld (no global data before 5.2)",
 				  prog->name, k, sec->name, (long long)at, (long long)(int32_t)v);
-			folded++;
 			if (overwrites)
 				goto done;
 			continue;
 		}
+		/* The program ends without using it again: the address is dead. */
+		if (insn->code == (BPF_JMP | BPF_EXIT) && reg != BPF_REG_0)
+			goto done;
 		if (reads_reg(insn, reg) || BPF_CLASS(insn->code) == BPF_JMP ||
 		    BPF_CLASS(insn->code) == BPF_JMP32)
 			break;
@@ -203,28 +192,34 @@ done:
 	ld[0].src_reg = 0;
 	ld[0].imm = 0;
 	ld[1].imm = 0;
-	(void)folded;
 	return 0;
+}
+
+/* Global data references the plan could not point at a map: there is none. */
+static bool unmapped_data(const struct tpbpf_object *obj, const struct reloc *r)
+{
+	return r->kind == TPBPF_RELOC_MAP_VALUE && obj->maps[r->map].fd < 0;
 }
 
 static int fold_rodata(struct tpbpf_object *obj, struct tpbpf_program *prog)
 {
-	bool *targets;
+	bool *targets = NULL;
 	int err = 0;
 
-	if (!prog->nr_rodata_loads)
-		return 0;
-	targets = jump_targets(prog);
-	if (!targets)
-		return tpbpf_err(ENOMEM, "out of memory");
-	for (size_t i = 0; i < prog->nr_rodata_loads && !err; i++) {
-		const struct rodata_load *rl = &prog->rodata_loads[i];
+	for (size_t i = 0; i < prog->nr_relocs && !err; i++) {
+		const struct reloc *r = &prog->relocs[i];
+		const struct tpbpf_map *m;
 
-		if (rl->map->origin != MAP_FROM_RODATA)
+		if (!unmapped_data(obj, r))
+			continue;
+		m = &obj->maps[r->map];
+		if (!targets && !(targets = jump_targets(prog)))
+			return tpbpf_err(ENOMEM, "out of memory");
+		if (m->origin != MAP_FROM_RODATA)
 			err = tpbpf_err(ENOTSUP, "%s: program %s writes or keeps global data (section %s, variable %s), which needs kernel 5.2 or newer",
-					obj->name, prog->name, obj->secs[rl->map->sec_idx].name, rl->sym);
+					obj->name, prog->name, obj->secs[m->sec_idx].name, r->sym);
 		else
-			err = fold_one(obj, prog, rl, targets);
+			err = fold_one(obj, prog, r, targets);
 	}
 	free(targets);
 	return err;

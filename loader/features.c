@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/btf.h>
+
 #include "internal.h"
 #include "sys_bpf.h"
 
@@ -40,6 +42,9 @@ static int probe_enable_stats(void);
 static int probe_memcg(void);
 static int probe_perf_link(void);
 static int probe_kernel_btf(void);
+static int probe_lru_hash(void);
+static int probe_btf(void);
+static int probe_ringbuf(void);
 static int probe_tracepoint(void) { return probe_prog_type(BPF_PROG_TYPE_TRACEPOINT); }
 static int probe_raw_tp(void) { return probe_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT); }
 static int probe_raw_tp_w(void) { return probe_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE); }
@@ -70,7 +75,10 @@ static struct feature features[TPBPF_FEAT_COUNT] = {
 	[TPBPF_FEAT_ENABLE_STATS] = { "enable_stats", "BPF_ENABLE_STATS run-time statistics", "5.8", NULL, probe_enable_stats, -1, false },
 	[TPBPF_FEAT_MEMCG] = { "memcg_accounting", "BPF memory charged to the memory cgroup", "5.11", "raise RLIMIT_MEMLOCK before creating maps", probe_memcg, -1, false },
 	[TPBPF_FEAT_PERF_LINK] = { "perf_link_cookie", "BPF links for perf events, with cookies (TP_EVENT_ID)", "5.15", "attach with PERF_EVENT_IOC_SET_BPF; TP_EVENT_ID is unavailable", probe_perf_link, -1, false },
+	[TPBPF_FEAT_LRU_HASH] = { "lru_hash", "LRU hash maps (BPF_MAP_TYPE_LRU_HASH)", "4.10", "create them as plain hash maps: a full map takes no new entries", probe_lru_hash, -1, false },
+	[TPBPF_FEAT_BTF] = { "btf", "the object's BTF loaded into the kernel (BPF_BTF_LOAD), for typed maps", "4.18", "create maps without BTF types", probe_btf, -1, false },
 	[TPBPF_FEAT_KERNEL_BTF] = { "kernel_btf", "the kernel's own BTF (" TPBPF_KERNEL_BTF_PATH ")", "5.4", "kernel struct offsets from an offsets file (--offsets FILE)", probe_kernel_btf, -1, false },
+	[TPBPF_FEAT_RINGBUF] = { "ringbuf", "BPF ring buffer maps (BPF_MAP_TYPE_RINGBUF)", "5.8", "perf event array", probe_ringbuf, -1, false },
 };
 
 static bool env_read;
@@ -144,6 +152,12 @@ int tpbpf_feature_present(enum tpbpf_feature f)
 	return ret;
 }
 
+void tpbpf_feature_forget(enum tpbpf_feature f)
+{
+	if (f < TPBPF_FEAT_COUNT)
+		features[f].state = -1;
+}
+
 void tpbpf_feature_set(enum tpbpf_feature f, bool present)
 {
 	if (f < TPBPF_FEAT_COUNT && !features[f].forced)
@@ -189,7 +203,7 @@ static int try_load(uint32_t type, const struct bpf_insn *insns, uint32_t cnt,
 	a.name = name;
 	fd = tpbpf_sys_prog_load(&a);
 	if (fd >= 0) {
-		close(fd);
+		tpbpf_sys_close(fd, "probe");
 		return 1;
 	}
 	if (fd == -EINVAL || fd == -E2BIG || fd == -EACCES)
@@ -228,10 +242,12 @@ static int probe_map_name(void)
 	int fd = create_array("tpbpf_probe", 4);
 
 	if (fd >= 0) {
-		close(fd);
+		tpbpf_sys_close(fd, "probe");
 		return 1;
 	}
-	return fd == -EINVAL ? 0 : tpbpf_err(-fd, "feature probe: BPF_MAP_CREATE: %s", strerror(-fd));
+	/* Before 4.15: EINVAL, or E2BIG for an attribute longer than the kernel's. */
+	return fd == -EINVAL || fd == -E2BIG ? 0 :
+	       tpbpf_err(-fd, "feature probe: BPF_MAP_CREATE: %s", strerror(-fd));
 }
 
 /* A call of HELPER(fp - 8, 8, NULL), as the probe_read family takes. */
@@ -272,7 +288,7 @@ static int probe_global_data(void)
 		return tpbpf_err(-map, "feature probe: BPF_MAP_CREATE: %s", strerror(-map));
 	insns[0].imm = map;
 	ret = try_load(BPF_PROG_TYPE_TRACEPOINT, insns, ARRAY_SIZE(insns), NULL);
-	close(map);
+	tpbpf_sys_close(map, "probe map");
 	return ret;
 }
 
@@ -293,7 +309,7 @@ static int probe_enable_stats(void)
 	int fd = tpbpf_sys_enable_stats(BPF_STATS_RUN_TIME);
 
 	if (fd >= 0) {
-		close(fd);
+		tpbpf_sys_close(fd, "probe");
 		return 1;
 	}
 	return fd == -EINVAL ? 0 : tpbpf_err(-fd, "feature probe: BPF_ENABLE_STATS: %s", strerror(-fd));
@@ -328,8 +344,62 @@ static int probe_perf_link(void)
 	return try_load(BPF_PROG_TYPE_TRACEPOINT, insns, ARRAY_SIZE(insns), NULL);
 }
 
+static int probe_lru_hash(void)
+{
+	struct tpbpf_map_create_args a = { .type = BPF_MAP_TYPE_LRU_HASH, .key_size = 4,
+					   .value_size = 4, .max_entries = 1 };
+	int fd = tpbpf_sys_map_create(&a);
+
+	if (fd >= 0) {
+		tpbpf_sys_close(fd, "probe map");
+		return 1;
+	}
+	return fd == -EINVAL ? 0 : tpbpf_err(-fd, "feature probe: BPF_MAP_CREATE: %s", strerror(-fd));
+}
+
+/* A BTF of one int: the kernel takes BTF at all. */
+static int probe_btf(void)
+{
+	/* Strings start with the empty one: "a" is at offset 1. */
+	struct {
+		struct btf_header h;
+		uint32_t w[4];
+		char strs[3];
+	} b = {
+		.h = { .magic = 0xeB9F, .version = 1, .hdr_len = sizeof(struct btf_header),
+		       .type_len = 16, .str_off = 16, .str_len = 3 },
+		.w = { 1, BTF_KIND_INT << 24, 4, 32 },
+		.strs = "\0a",
+	};
+	int fd = tpbpf_sys_btf_load(&b, sizeof(b.h) + 19, NULL, 0);
+
+	if (fd >= 0) {
+		tpbpf_sys_close(fd, "probe BTF");
+		return 1;
+	}
+	return fd == -EINVAL || fd == -E2BIG ? 0 :
+	       tpbpf_err(-fd, "feature probe: BPF_BTF_LOAD: %s", strerror(-fd));
+}
+
 /* Not a load: the kernel exposes its BTF as a file when it was built with it. */
 static int probe_kernel_btf(void)
 {
 	return access(TPBPF_KERNEL_BTF_PATH, R_OK) == 0;
+}
+
+/* A ring buffer map of one page: a kernel before 5.8 does not know the type. */
+static int probe_ringbuf(void)
+{
+	struct tpbpf_map_create_args a = { 0 };
+	long page = sysconf(_SC_PAGESIZE);
+	int fd;
+
+	a.type = BPF_MAP_TYPE_RINGBUF;
+	a.max_entries = page > 0 ? (uint32_t)page : 4096;
+	fd = tpbpf_sys_map_create(&a);
+	if (fd >= 0) {
+		tpbpf_sys_close(fd, "probe");
+		return 1;
+	}
+	return fd == -EINVAL ? 0 : tpbpf_err(-fd, "feature probe: BPF_MAP_CREATE: %s", strerror(-fd));
 }

@@ -20,8 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "internal.h"
 #include "object.h"
+#include "tpbpf_inspect.h"
 
 #define KV(a, b) TPBPF_KVER(a, b)
 #define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
@@ -309,151 +311,7 @@ uint32_t tpbpf_map_flags(const struct tpbpf_map *map)
 	return map->flags;
 }
 
-/* ---- the relocation walk ------------------------------------------------- */
-
-/* A .text function the program pulls in, and where it lands. */
-struct walk_func {
-	size_t sec_off, cnt, pos;
-	const char *name;
-};
-
-struct walk_entry {
-	struct tpbpf_reloc_info info;
-	char target[256];
-	char detail[512];
-};
-
-/* What relocating one program does, worked out without changing it. */
-struct walk {
-	struct tpbpf_object *obj;
-	struct tpbpf_program *prog;
-	struct walk_func *funcs;
-	size_t nr_funcs;
-	struct walk_entry *ents;
-	size_t nr_ents;
-	size_t insn_cnt;
-};
-
-static void walk_free(struct walk *w)
-{
-	free(w->funcs);
-	free(w->ents);
-}
-
-static const struct bpf_insn *sec_insns(const struct tpbpf_object *obj, size_t sec_idx)
-{
-	return obj->secs[sec_idx].data;
-}
-
-static struct walk_entry *add_entry(struct walk *w, size_t sec_idx, size_t sec_insn,
-				    size_t at, enum tpbpf_reloc_kind kind,
-				    const char *symbol)
-{
-	struct walk_entry *e = realloc(w->ents, (w->nr_ents + 1) * sizeof(*e));
-
-	if (!e)
-		return NULL;
-	w->ents = e;
-	e = &w->ents[w->nr_ents++];
-	memset(e, 0, sizeof(*e));
-	e->info.prog = w->prog;
-	e->info.insn = at;
-	e->info.section = w->obj->secs[sec_idx].name;
-	e->info.sec_insn = sec_insn;
-	e->info.kind = kind;
-	e->info.symbol = symbol;
-	return e;
-}
-
-static int invalid(struct walk *w, size_t sec_idx, size_t sec_insn, size_t at,
-		   const char *symbol, const char *why)
-{
-	struct walk_entry *e = add_entry(w, sec_idx, sec_insn, at, TPBPF_RELOC_INVALID,
-					 symbol);
-
-	if (!e)
-		return tpbpf_err(ENOMEM, "out of memory");
-	e->info.err = -EINVAL;
-	snprintf(e->detail, sizeof(e->detail), "%s", why);
-	return 0;
-}
-
-/* Name of the .text function that starts at instruction OFF. */
-static const char *text_func_name(const struct tpbpf_object *obj, size_t off)
-{
-	for (size_t i = 0; i < obj->nr_syms; i++) {
-		const struct obj_symbol *s = &obj->syms[i];
-
-		if (s->shndx == obj->text_idx && s->type == STT_FUNC &&
-		    s->value == off * sizeof(struct bpf_insn))
-			return s->name;
-	}
-	return ".text";
-}
-
-static int walk_range(struct walk *w, size_t sec_idx, size_t sec_off,
-		      size_t cnt, size_t pos);
-
-/* Where .text instruction TARGET lands, appending its function once. */
-static int place(struct walk *w, size_t target, size_t *pos)
-{
-	struct walk_func *f;
-	size_t off, cnt;
-
-	for (size_t i = 0; i < w->nr_funcs; i++) {
-		f = &w->funcs[i];
-		if (target >= f->sec_off && target < f->sec_off + f->cnt) {
-			*pos = f->pos + (target - f->sec_off);
-			return 0;
-		}
-	}
-	if (!w->obj->text_idx || tpbpf_obj_text_func_bounds(w->obj, target, &off, &cnt))
-		return -ENOENT;
-	f = realloc(w->funcs, (w->nr_funcs + 1) * sizeof(*f));
-	if (!f)
-		return tpbpf_err(ENOMEM, "out of memory");
-	w->funcs = f;
-	w->funcs[w->nr_funcs++] = (struct walk_func){ off, cnt, w->insn_cnt,
-						      text_func_name(w->obj, off) };
-	*pos = w->insn_cnt + (target - off);
-	w->insn_cnt += cnt;
-	return walk_range(w, w->obj->text_idx, off, cnt, w->funcs[w->nr_funcs - 1].pos);
-}
-
-static int walk_call(struct walk *w, size_t sec_idx, size_t i, size_t at,
-		     const struct obj_symbol *sym)
-{
-	const struct tpbpf_object *obj = w->obj;
-	const struct bpf_insn *insn = &sec_insns(obj, sec_idx)[i];
-	struct walk_entry *e;
-	int64_t target;
-	size_t dest;
-	int err;
-
-	if (insn->src_reg != BPF_PSEUDO_CALL)
-		return invalid(w, sec_idx, i, at, sym->name,
-			       "call of an external function; only helpers and functions defined in the object can be called");
-	if (!obj->text_idx || sym->shndx != obj->text_idx)
-		return invalid(w, sec_idx, i, at, sym->name, "call into a section other than .text");
-	target = (int64_t)(sym->value / sizeof(struct bpf_insn)) + insn->imm + 1;
-	if (target < 0 ||
-	    (uint64_t)target >= obj->secs[obj->text_idx].size / sizeof(struct bpf_insn))
-		return invalid(w, sec_idx, i, at, sym->name, "call target outside .text");
-	err = place(w, (size_t)target, &dest);
-	if (err == -ENOENT)
-		return invalid(w, sec_idx, i, at, sym->name,
-			       "call target is not inside any .text function");
-	if (err)
-		return err;
-	/* clang names the .text section symbol, which has no name of its own */
-	e = add_entry(w, sec_idx, i, at, TPBPF_RELOC_CALL,
-		      sym->name[0] ? sym->name : obj->secs[sym->shndx].name);
-	if (!e)
-		return tpbpf_err(ENOMEM, "out of memory");
-	snprintf(e->target, sizeof(e->target), "%s", text_func_name(obj, (size_t)target));
-	e->info.value = dest;
-	return 0;
-}
+/* ---- the relocation plan, in words ------------------------------------------ */
 
 /* snprintf that may cut the text short, as these labels may be. */
 static void label(char *buf, size_t len, const char *fmt, ...) TPBPF_PRINTF(3, 4);
@@ -504,186 +362,155 @@ static void const_text(const char *sym, char *buf, size_t len)
 	}
 }
 
-static int walk_ld_imm64(struct walk *w, size_t sec_idx, size_t i, size_t at,
-			 const struct obj_symbol *sym)
+/*
+ * A CO-RE entry: what it asks, what the object holds, and this kernel's
+ * answer with where it comes from. The source string lives in a static
+ * buffer per thread: the info is used before the next call.
+ */
+static void core_info(struct tpbpf_object *obj, const struct tpbpf_program *prog,
+		      const struct reloc *r, struct tpbpf_reloc_info *info,
+		      char *target, size_t target_len, char *detail, size_t detail_len)
 {
-	struct tpbpf_object *obj = w->obj;
-	const struct bpf_insn *insn = &sec_insns(obj, sec_idx)[i];
-	size_t sec_cnt = obj->secs[sec_idx].size / sizeof(struct bpf_insn);
-	uint64_t addend = (uint64_t)(uint32_t)insn[0].imm;
-	struct walk_entry *e;
+	static _Thread_local char source[600];
+	struct tpbpf_core_target local, t;
+	uint64_t v;
+	int err;
+
+	tpbpf_core_spec_describe(r->core, target, target_len);
+	info->source = source;
+	source[0] = '\0';
+	if (tpbpf_core_local(r->core, &local) == 0 &&
+	    tpbpf_core_value(r->core, &local, &v) == 0)
+		info->local_value = v;
+	err = tpbpf_obj_core_resolve(obj, prog, r->core, &t, source, sizeof(source));
+	if (err) {
+		info->err = err;
+		snprintf(detail, detail_len, "%s", tpbpf_error_detail());
+		return;
+	}
+	err = tpbpf_core_value(r->core, &t, &v);
+	if (err == -ENOENT) {
+		/* The source knows the type and says this is not in it: poisoned. */
+		info->poison = true;
+		snprintf(detail, detail_len, "not on this kernel: the instruction fails if it runs (guard it with bpf_core_field_exists())");
+	} else if (err) {
+		info->err = err;
+		snprintf(detail, detail_len, "%s", tpbpf_error_detail());
+	} else {
+		info->value = v;
+	}
+}
+
+void tpbpf_obj_reloc_info(struct tpbpf_object *obj, const struct tpbpf_program *prog,
+			  const struct reloc *r, struct tpbpf_reloc_info *info,
+			  char *target, size_t target_len, char *detail, size_t detail_len)
+{
+	const struct tpbpf_map *m = r->map >= 0 ? &obj->maps[r->map] : NULL;
 	uint64_t value;
 	int err;
 
-	if (i + 1 >= sec_cnt)
-		return invalid(w, sec_idx, i, at, sym->name, "ld_imm64 cut off at the end of the code");
-	addend |= (uint64_t)(uint32_t)insn[1].imm << 32;
-
-	if (sym->shndx == SHN_UNDEF) {
-		if (strncmp(sym->name, TPBPF_CONST_PREFIX, strlen(TPBPF_CONST_PREFIX)) != 0)
-			return invalid(w, sec_idx, i, at, sym->name,
-				       "undefined symbol; only tpbpf load-time constants (tpbpf.*) may be left undefined");
-		e = add_entry(w, sec_idx, i, at, TPBPF_RELOC_CONST, sym->name);
-		if (!e)
-			return tpbpf_err(ENOMEM, "out of memory");
-		const_text(sym->name, e->target, sizeof(e->target));
-		err = tpbpf_obj_resolve_const(obj, sym->name, &value);
+	memset(info, 0, sizeof(*info));
+	info->map_fd = -1;
+	target[0] = detail[0] = '\0';
+	info->prog = prog;
+	info->insn = r->insn;
+	info->section = obj->secs[r->sec_idx].name;
+	info->sec_insn = r->sec_insn;
+	info->kind = r->kind;
+	info->symbol = r->sym;
+	info->target = target;
+	info->detail = detail;
+	switch (r->kind) {
+	case TPBPF_RELOC_MAP_FD:
+		snprintf(target, target_len, "%s", m->name);
+		info->map_fd = m->fd;
+		break;
+	case TPBPF_RELOC_MAP_VALUE:
+		snprintf(target, target_len, "%s", m->name);
+		info->map_fd = m->fd;
+		info->value = r->off;
+		break;
+	case TPBPF_RELOC_CALL:
+		for (size_t i = 0; i < prog->nr_funcs; i++)
+			if (r->callee >= prog->funcs[i].pos &&
+			    r->callee < prog->funcs[i].pos + prog->funcs[i].cnt)
+				snprintf(target, target_len, "%s", prog->funcs[i].name);
+		info->value = r->callee;
+		break;
+	case TPBPF_RELOC_CORE:
+		core_info(obj, prog, r, info, target, target_len, detail, detail_len);
+		break;
+	case TPBPF_RELOC_CONST:
+		const_text(r->sym, target, target_len);
+		err = tpbpf_obj_resolve_const(obj, r->sym, &value);
 		if (err) {
-			e->info.err = err;
-			snprintf(e->detail, sizeof(e->detail), "%s", tpbpf_error_detail());
+			info->err = err;
+			snprintf(detail, detail_len, "%s", tpbpf_error_detail());
 		} else {
-			e->info.value = value + addend;
+			info->value = value + r->off;
 		}
-		return 0;
+		break;
+	default:
+		info->err = -EINVAL;
+		snprintf(detail, detail_len, "%s", r->why ? r->why : "not relocatable");
 	}
-	if (obj->maps_idx && sym->shndx == obj->maps_idx) {
-		for (size_t m = 0; m < obj->nr_maps; m++) {
-			if (obj->maps[m].origin != MAP_FROM_DEF ||
-			    obj->maps[m].sec_off != sym->value + (uint32_t)insn->imm)
-				continue;
-			e = add_entry(w, sec_idx, i, at, TPBPF_RELOC_MAP_FD, sym->name);
-			if (!e)
-				return tpbpf_err(ENOMEM, "out of memory");
-			snprintf(e->target, sizeof(e->target), "%s", obj->maps[m].name);
-			return 0;
-		}
-		return invalid(w, sec_idx, i, at, sym->name,
-			       "refers into section maps but to no map definition");
-	}
-	if (sym->shndx < obj->nr_secs && obj->secs[sym->shndx].role == SEC_DATA &&
-	    obj->secs[sym->shndx].map_idx >= 0) {
-		const struct tpbpf_map *m = &obj->maps[obj->secs[sym->shndx].map_idx];
-		uint64_t off = sym->value + (uint32_t)insn->imm;
-
-		if (off >= m->value_size)
-			return invalid(w, sec_idx, i, at, sym->name,
-				       "offset past the end of its global data section");
-		e = add_entry(w, sec_idx, i, at, TPBPF_RELOC_MAP_VALUE, sym->name);
-		if (!e)
-			return tpbpf_err(ENOMEM, "out of memory");
-		snprintf(e->target, sizeof(e->target), "%s", m->name);
-		e->info.value = off;
-		return 0;
-	}
-	return invalid(w, sec_idx, i, at, sym->name,
-		       "ld_imm64 of a symbol in a section that is neither maps nor global data");
 }
 
-static bool has_reloc_at(const struct obj_section *sec, size_t i)
+int tpbpf_reloc_describe(const struct tpbpf_reloc_info *r, char *buf, size_t len)
 {
-	for (size_t r = 0; r < sec->nr_relocs; r++)
-		if (sec->relocs[r].offset == i * sizeof(struct bpf_insn))
-			return true;
-	return false;
-}
+	const char *sym = r->symbol[0] ? r->symbol : "(relative)";
+	char fd[32] = "at load";
 
-/* The mirror of relocate.c's relocate_range(): same order, same layout. */
-static int walk_range(struct walk *w, size_t sec_idx, size_t sec_off,
-		      size_t cnt, size_t pos)
-{
-	const struct obj_section *sec = &w->obj->secs[sec_idx];
-	const struct bpf_insn *insns = sec_insns(w->obj, sec_idx);
-	int err;
-
-	for (size_t r = 0; r < sec->nr_relocs; r++) {
-		const struct obj_reloc *rel = &sec->relocs[r];
-		size_t i = rel->offset / sizeof(struct bpf_insn);
-		const struct obj_symbol *sym = &w->obj->syms[rel->sym];
-		size_t at = pos + (i - sec_off);
-
-		if (i < sec_off || i >= sec_off + cnt)
-			continue;
-		if (insns[i].code == CALL)
-			err = walk_call(w, sec_idx, i, at, sym);
-		else if (insns[i].code == LD_IMM64)
-			err = walk_ld_imm64(w, sec_idx, i, at, sym);
-		else
-			err = invalid(w, sec_idx, i, at, sym->name,
-				      "relocation on an instruction that is neither ld_imm64 nor call");
-		if (err)
-			return err;
+	if ((r->kind == TPBPF_RELOC_MAP_FD || r->kind == TPBPF_RELOC_MAP_VALUE) && r->map_fd >= 0)
+		snprintf(fd, sizeof(fd), "%d", r->map_fd);
+	switch (r->kind) {
+	case TPBPF_RELOC_MAP_FD:
+		return snprintf(buf, len, "map %s -> map fd %s", r->target, fd);
+	case TPBPF_RELOC_MAP_VALUE:
+		return snprintf(buf, len, "global %s -> map %s, map fd %s, value offset %llu",
+				sym, r->target, fd, (unsigned long long)r->value);
+	case TPBPF_RELOC_CALL:
+		return snprintf(buf, len, "call %s -> .text function %s at insn %llu",
+				sym, r->target, (unsigned long long)r->value);
+	case TPBPF_RELOC_CORE:
+		if (r->err)
+			return snprintf(buf, len, "CO-RE %s %s: %llu in the object -> unresolved: %s",
+					sym, r->target, (unsigned long long)r->local_value, r->detail);
+		if (r->poison)
+			return snprintf(buf, len, "CO-RE %s %s: %llu in the object -> %s (%s)",
+					sym, r->target, (unsigned long long)r->local_value, r->detail,
+					r->source);
+		return snprintf(buf, len, "CO-RE %s %s: %llu in the object -> %llu from %s",
+				sym, r->target, (unsigned long long)r->local_value,
+				(unsigned long long)r->value, r->source);
+	case TPBPF_RELOC_CONST:
+		if (r->err)
+			return snprintf(buf, len, "constant %s -> %s: unresolved: %s",
+					sym, r->target, r->detail);
+		return snprintf(buf, len, "constant %s -> %s = %llu", sym, r->target,
+				(unsigned long long)r->value);
+	default:
+		return snprintf(buf, len, "refused %s: %s", sym, r->detail);
 	}
-	/* Calls without an ELF relocation: relative calls between .text functions. */
-	for (size_t k = 0; k < cnt; k++) {
-		size_t i = sec_off + k, dest;
-		int64_t target = (int64_t)i + insns[i].imm + 1;
-		struct walk_entry *e;
-
-		if (insns[i].code != CALL || insns[i].src_reg != BPF_PSEUDO_CALL ||
-		    has_reloc_at(sec, i))
-			continue;
-		if (target >= (int64_t)sec_off && target < (int64_t)(sec_off + cnt))
-			continue;
-		if (sec_idx != w->obj->text_idx || target < 0) {
-			err = invalid(w, sec_idx, i, pos + k, "",
-				      "call without relocation leaves the program");
-			if (err)
-				return err;
-			continue;
-		}
-		err = place(w, (size_t)target, &dest);
-		if (err == -ENOENT) {
-			err = invalid(w, sec_idx, i, pos + k, "",
-				      "call target is not inside any .text function");
-		} else if (!err) {
-			e = add_entry(w, sec_idx, i, pos + k, TPBPF_RELOC_CALL, "");
-			if (!e)
-				return tpbpf_err(ENOMEM, "out of memory");
-			snprintf(e->target, sizeof(e->target), "%s",
-				 text_func_name(w->obj, (size_t)target));
-			e->info.value = dest;
-		}
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-static int by_insn(const void *a, const void *b)
-{
-	const struct walk_entry *x = a, *y = b;
-
-	return (x->info.insn > y->info.insn) - (x->info.insn < y->info.insn);
-}
-
-static int walk_program(struct tpbpf_object *obj, struct tpbpf_program *prog,
-			struct walk *w)
-{
-	int err;
-
-	memset(w, 0, sizeof(*w));
-	w->obj = obj;
-	w->prog = prog;
-	w->insn_cnt = prog->sec_insn_cnt;
-	err = walk_range(w, prog->sec_idx, prog->sec_insn_off, prog->sec_insn_cnt, 0);
-	if (err) {
-		walk_free(w);
-		return err;
-	}
-	if (w->nr_ents)
-		qsort(w->ents, w->nr_ents, sizeof(*w->ents), by_insn);
-	/* Point into the entries only now that they stopped moving. */
-	for (size_t i = 0; i < w->nr_ents; i++) {
-		w->ents[i].info.target = w->ents[i].target;
-		w->ents[i].info.detail = w->ents[i].detail;
-	}
-	return 0;
 }
 
 int tpbpf_object_describe_relocs(struct tpbpf_object *obj, tpbpf_reloc_fn fn,
 				 void *ctx)
 {
 	for (size_t p = 0; p < obj->nr_progs; p++) {
-		struct walk w;
-		int err = walk_program(obj, &obj->progs[p], &w);
+		const struct tpbpf_program *prog = &obj->progs[p];
 
-		if (err)
-			return err;
-		for (size_t i = 0; !err && i < w.nr_ents; i++)
-			err = fn(ctx, &w.ents[i].info);
-		walk_free(&w);
-		if (err)
-			return err;
+		for (size_t i = 0; i < prog->nr_relocs; i++) {
+			struct tpbpf_reloc_info info;
+			char target[256], detail[512];
+			int err;
+
+			tpbpf_obj_reloc_info(obj, prog, &prog->relocs[i], &info,
+					     target, sizeof(target), detail, sizeof(detail));
+			err = fn(ctx, &info);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
@@ -691,21 +518,23 @@ int tpbpf_object_describe_relocs(struct tpbpf_object *obj, tpbpf_reloc_fn fn,
 int tpbpf_program_describe_subprogs(struct tpbpf_program *prog,
 				    tpbpf_subprog_fn fn, void *ctx)
 {
-	struct walk w;
-	int err = walk_program(prog->obj, prog, &w);
+	for (size_t i = 0; fn && i < prog->nr_funcs; i++) {
+		struct tpbpf_subprog_info s = { prog, prog->funcs[i].name, prog->funcs[i].pos,
+						prog->funcs[i].cnt };
+		int err = fn(ctx, &s);
 
-	if (err)
-		return err;
-	for (size_t i = 0; !err && fn && i < w.nr_funcs; i++) {
-		struct tpbpf_subprog_info s = { prog, w.funcs[i].name, w.funcs[i].pos,
-						w.funcs[i].cnt };
-
-		err = fn(ctx, &s);
+		if (err)
+			return err;
 	}
-	if (!err)
-		err = w.insn_cnt > INT32_MAX ? -E2BIG : (int)w.insn_cnt;
-	walk_free(&w);
-	return err;
+	return prog->layout_cnt > INT32_MAX ? -E2BIG : (int)prog->layout_cnt;
+}
+
+int tpbpf_program_layout(struct tpbpf_program *prog)
+{
+	if (prog->obj->loaded)
+		return tpbpf_err(EBUSY, "object %s is loaded: its programs are relocated already",
+				 prog->obj->name);
+	return tpbpf_obj_layout_program(prog->obj, prog, true);
 }
 
 /* ---- requirements ---------------------------------------------------------- */
@@ -796,6 +625,11 @@ static void scan_insns(struct req_state *st, const struct tpbpf_program *prog,
 	}
 }
 
+static const struct bpf_insn *sec_insns(const struct tpbpf_object *obj, size_t sec_idx)
+{
+	return obj->secs[sec_idx].data;
+}
+
 static int add_name(char *buf, size_t len, const char *name)
 {
 	size_t used = strlen(buf);
@@ -809,8 +643,6 @@ static void program_requirements(struct req_state *st, struct tpbpf_object *obj,
 	bool seen[ARRAY_SIZE(helpers)] = { false };
 	unsigned int ext = 0;
 	char names[256] = "";
-	struct walk w;
-	int err;
 
 	switch (prog->kind) {
 	case TPBPF_PROG_TRACEPOINT:
@@ -828,27 +660,23 @@ static void program_requirements(struct req_state *st, struct tpbpf_object *obj,
 		     "program %s (section %s): BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE",
 		     prog->name, prog->section);
 		break;
-	}
-	err = walk_program(obj, prog, &w);
-	if (err) {
-		st->err = err;
-		return;
+	case TPBPF_PROG_OTHER:
+		return;	/* not loaded: it needs nothing */
 	}
 	scan_insns(st, prog, sec_insns(obj, prog->sec_idx) + prog->sec_insn_off,
 		   prog->sec_insn_cnt, seen, ARRAY_SIZE(seen), &ext);
-	for (size_t i = 0; i < w.nr_funcs; i++) {
-		scan_insns(st, prog, sec_insns(obj, obj->text_idx) + w.funcs[i].sec_off,
-			   w.funcs[i].cnt, seen, ARRAY_SIZE(seen), &ext);
-		add_name(names, sizeof(names), w.funcs[i].name);
+	for (size_t i = 0; i < prog->nr_funcs; i++) {
+		scan_insns(st, prog, sec_insns(obj, obj->text_idx) + prog->funcs[i].sec_off,
+			   prog->funcs[i].cnt, seen, ARRAY_SIZE(seen), &ext);
+		add_name(names, sizeof(names), prog->funcs[i].name);
 	}
-	if (w.nr_funcs)
+	if (prog->nr_funcs)
 		need(st, KV(4, 16), false, "bpf-to-bpf calls",
 		     "program %s calls .text function%s %s", prog->name,
-		     w.nr_funcs == 1 ? "" : "s", names);
-	if (w.insn_cnt > 4096)
+		     prog->nr_funcs == 1 ? "" : "s", names);
+	if (prog->layout_cnt > 4096)
 		need(st, KV(5, 2), false, "programs over 4096 instructions",
-		     "program %s has %zu instructions once relocated", prog->name, w.insn_cnt);
-	walk_free(&w);
+		     "program %s has %zu instructions once relocated", prog->name, prog->layout_cnt);
 }
 
 static void map_requirements(struct req_state *st, const struct tpbpf_map *m)
@@ -856,7 +684,7 @@ static void map_requirements(struct req_state *st, const struct tpbpf_map *m)
 	const char *type = tpbpf_map_type_name(m->type);
 	char what[96];
 
-	if (m->origin != MAP_FROM_DEF) {
+	if (map_is_global_data(m)) {
 		need(st, KV(5, 2), false, "global data",
 		     "section %s becomes a single-entry array map that the program addresses directly (BPF_PSEUDO_MAP_VALUE%s)",
 		     m->name, m->origin == MAP_FROM_RODATA ? ", read-only with BPF_F_RDONLY_PROG" : "");
@@ -902,23 +730,4 @@ int tpbpf_object_requirements(struct tpbpf_object *obj, tpbpf_requirement_fn fn,
 	if (st.err)
 		return st.err;
 	return (int)st.min;
-}
-
-/* ---- relocation in memory, for disassembly ----------------------------- */
-
-int tpbpf_program_relocate_preview(struct tpbpf_program *prog)
-{
-	struct tpbpf_object *obj = prog->obj;
-	int err;
-
-	if (obj->loaded)
-		return tpbpf_err(EBUSY, "object %s is loaded: its programs are relocated already",
-				 obj->name);
-	/* Made-up fds, as if BPF_MAP_CREATE had run; nothing is sent anywhere. */
-	for (size_t i = 0; i < obj->nr_maps; i++)
-		obj->maps[i].fd = TPBPF_INSPECT_FD_BASE + (int)i;
-	err = tpbpf_obj_relocate_program(obj, prog);
-	for (size_t i = 0; i < obj->nr_maps; i++)
-		obj->maps[i].fd = -1;
-	return err;
 }

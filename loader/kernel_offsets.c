@@ -9,7 +9,7 @@
  *   1. an offsets file (tpbpf_set_kernel_offsets_file), "struct.field N"
  *      lines, which `tpbpf offsets --from-headers DIR` writes;
  *   2. /sys/kernel/btf/vmlinux, only when the kernel has it, read by
- *      btf_reader.c.
+ *      btf.c.
  * Nothing else: a guess would be a wrong read, silently.
  */
 #include <ctype.h>
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "btf_reader.h"
+#include "btf.h"
 #include "internal.h"
 
 /* Larger than any kernel struct; a bigger number is a typo. */
@@ -207,7 +207,6 @@ void tpbpf_kernel_offsets_set_btf_path(const char *path)
 static struct tpbpf_btf *kernel_btf(void)
 {
 	const char *path = kbtf.path ? kbtf.path : TPBPF_KERNEL_BTF_PATH;
-	char *data;
 	size_t len;
 
 	if (kbtf.tried)
@@ -225,17 +224,36 @@ static struct tpbpf_btf *kernel_btf(void)
 		snprintf(kbtf.detail, sizeof(kbtf.detail), "%s is absent", path);
 		return NULL;
 	}
-	kbtf.err = tpbpf_read_file(path, &data, &len);
-	if (!kbtf.err) {
-		kbtf.err = tpbpf_btf_open(data, len, &kbtf.btf);
-		free(data);
-	}
+	kbtf.err = tpbpf_btf_parse_file(path, &kbtf.btf);
 	if (kbtf.err) {
-		snprintf(kbtf.detail, sizeof(kbtf.detail), "%s: %s", path, tpbpf_error_detail());
+		snprintf(kbtf.detail, sizeof(kbtf.detail), "%s", tpbpf_error_detail());
 		return NULL;
 	}
+	tpbpf_btf_data(kbtf.btf, &len);
 	tpbpf_log("read kernel BTF %s: %zu bytes, %u types", path, len, tpbpf_btf_type_count(kbtf.btf));
 	return kbtf.btf;
+}
+
+const struct tpbpf_btf *tpbpf_kernel_btf(void)
+{
+	return kernel_btf();
+}
+
+const char *tpbpf_kernel_offsets_path(void)
+{
+	return file.path;
+}
+
+int tpbpf_kernel_offsets_file_lookup(const char *st, const char *field, uint64_t *offset)
+{
+	const struct offset_entry *e = file_find(st, field);
+
+	if (!e)
+		return -ENOENT;
+	*offset = e->offset;
+	tpbpf_log("kernel offset %s.%s = %llu (offsets file %s, line %u)", st, field,
+		  (unsigned long long)e->offset, file.path, e->line);
+	return 0;
 }
 
 static int missing(const char *st, const char *field, const char *why)

@@ -47,8 +47,8 @@ void tpbpf_obj_const_cache_free(struct tpbpf_object *obj)
 }
 
 /* The format of CAT/NAME, read from tracefs once per object. */
-static int cached_format(struct tpbpf_object *obj, const char *cat,
-			 const char *name, const struct tpbpf_format **out)
+int tpbpf_obj_format(struct tpbpf_object *obj, const char *cat, const char *name,
+		     const struct tpbpf_format **out)
 {
 	struct format_cache *c;
 	size_t n = strlen(cat) + strlen(name) + 2;
@@ -106,7 +106,7 @@ static int field_const(struct tpbpf_object *obj, const char *family,
 	const struct tpbpf_field *f;
 	int err;
 
-	err = cached_format(obj, parts[0], parts[1], &fmt);
+	err = tpbpf_obj_format(obj, parts[0], parts[1], &fmt);
 	if (err) {
 		if (strcmp(family, "tp_has") == 0 && err == -ENOENT) {
 			*value = 0;
@@ -177,7 +177,7 @@ int tpbpf_obj_resolve_const(struct tpbpf_object *obj, const char *sym, uint64_t 
 	if (strcmp(family, "tp_rec_size") == 0 && n == 2) {
 		const struct tpbpf_format *fmt;
 
-		err = cached_format(obj, parts[0], parts[1], &fmt);
+		err = tpbpf_obj_format(obj, parts[0], parts[1], &fmt);
 		if (err)
 			return err;
 		*value = fmt->fixed_size;

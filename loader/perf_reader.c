@@ -1,29 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * Reading BPF_MAP_TYPE_PERF_EVENT_ARRAY: one software "BPF output" perf
+ * Reading a BPF_MAP_TYPE_PERF_EVENT_ARRAY: one software "BPF output" perf
  * event per possible CPU, each with an mmap'd ring, its fd stored in the
  * map at the CPU's number (bpf_perf_event_output(..., BPF_F_CURRENT_CPU, ...)
- * looks it up there), and one epoll instance over all of them.
+ * looks it up there), each in the reader's epoll set (event_reader.c).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cpus.h"
+#include "event_reader.h"
 #include "internal.h"
 #include "perf_ring.h"
 #include "sys_bpf.h"
-
-#define DEFAULT_PAGES 64
-/* Per CPU; well above any sane setting, and keeps sizes far from overflow. */
-#define MAX_RING_BYTES (1UL << 30)
 
 struct cpu_ring {
 	struct tpbpf_perf_ring ring;
@@ -33,18 +26,7 @@ struct cpu_ring {
 	bool in_map;		/* our fd sits in the map's slot */
 };
 
-struct tpbpf_perf_reader {
-	int map_fd;		/* our own dup of the perf event array */
-	int epoll_fd;
-	struct cpu_ring *rings;
-	int nr_rings;
-	struct epoll_event *events;
-	tpbpf_sample_fn on_sample;
-	tpbpf_lost_fn on_lost;
-	void *ctx;
-};
-
-static void ring_close(struct tpbpf_perf_reader *r, struct cpu_ring *cr)
+static void ring_close(struct tpbpf_event_reader *r, struct cpu_ring *cr)
 {
 	if (cr->in_map) {
 		int key = cr->ring.cpu;
@@ -55,40 +37,28 @@ static void ring_close(struct tpbpf_perf_reader *r, struct cpu_ring *cr)
 				  key, r->map_fd);
 		cr->in_map = false;
 	}
-	if (cr->base) {
-		munmap(cr->base, cr->map_size);
-		cr->base = NULL;
-	}
-	if (cr->fd >= 0) {
-		close(cr->fd);
-		cr->fd = -1;
-	}
+	tpbpf_sys_munmap(cr->base, cr->map_size);
+	cr->base = NULL;
+	tpbpf_sys_close(cr->fd, "perf ring event");
+	cr->fd = -1;
 	tpbpf_perf_ring_fini(&cr->ring);
 }
 
-void tpbpf_perf_reader_free(struct tpbpf_perf_reader *r)
+void tpbpf_perf_rings_close(struct tpbpf_event_reader *r)
 {
-	int i;
-
-	if (!r)
-		return;
-	for (i = 0; i < r->nr_rings; i++)
+	for (int i = 0; i < r->nr_rings; i++)
 		ring_close(r, &r->rings[i]);
-	if (r->epoll_fd >= 0)
-		close(r->epoll_fd);
-	if (r->map_fd >= 0)
-		close(r->map_fd);
 	free(r->rings);
-	free(r->events);
-	free(r);
+	r->rings = NULL;
+	r->nr_rings = 0;
 }
 
 /* Open, map, enable and publish the ring of one CPU. 1: CPU offline. */
-static int ring_open(struct tpbpf_perf_reader *r, struct cpu_ring *cr, int cpu,
+static int ring_open(struct tpbpf_event_reader *r, struct cpu_ring *cr, int cpu,
 		     unsigned int pages, unsigned int wakeup, size_t page_size)
 {
 	struct perf_event_attr attr;
-	struct epoll_event ev;
+	char what[64];
 	int fd, err;
 
 	memset(&attr, 0, sizeof(attr));
@@ -99,7 +69,8 @@ static int ring_open(struct tpbpf_perf_reader *r, struct cpu_ring *cr, int cpu,
 	attr.sample_period = 1;
 	attr.wakeup_events = wakeup;
 	attr.disabled = 1;
-	fd = tpbpf_sys_perf_event_open(&attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	snprintf(what, sizeof(what), "the BPF output ring of CPU %d", cpu);
+	fd = tpbpf_sys_perf_event_open(&attr, -1, cpu, what);
 	if (fd < 0) {
 		err = -fd;
 		if (err == ENODEV) {
@@ -115,34 +86,27 @@ static int ring_open(struct tpbpf_perf_reader *r, struct cpu_ring *cr, int cpu,
 				 cpu, strerror(err));
 	}
 	cr->fd = fd;
-	tpbpf_log("perf_event_open(BPF output, wakeup_events=%u) on CPU %d = fd %d in %ld us",
-		  wakeup, cpu, fd, tpbpf_sys_last_call_us());
 
 	cr->map_size = (1 + (size_t)pages) * page_size;
-	cr->base = tpbpf_sys_mmap_ring(fd, cr->map_size);
-	if (cr->base == MAP_FAILED) {
+	cr->base = tpbpf_sys_mmap(fd, cr->map_size, 0, true, what);
+	if (!cr->base) {
 		err = errno;
-		cr->base = NULL;
 		if (err == ENOMEM || err == EPERM)
 			return tpbpf_err(err, "mmap of the %zu-byte perf ring of CPU %d: %s; use fewer --ring-pages, raise RLIMIT_MEMLOCK (ulimit -l) or /proc/sys/kernel/perf_event_mlock_kb",
 					 cr->map_size, cpu, strerror(err));
 		return tpbpf_err(err, "mmap of the %zu-byte perf ring of CPU %d: %s",
 				 cr->map_size, cpu, strerror(err));
 	}
-	tpbpf_log("mmap perf ring of CPU %d: %zu bytes (1 + %u pages of %zu) in %ld us",
-		  cpu, cr->map_size, pages, page_size, tpbpf_sys_last_call_us());
 	err = tpbpf_perf_ring_init(&cr->ring, cr->base,
 				   (unsigned char *)cr->base + page_size,
 				   (size_t)pages * page_size, cpu);
 	if (err)
 		return err;
 
-	if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
-		err = errno;
-		return tpbpf_err(err, "ioctl(PERF_EVENT_IOC_ENABLE) on the perf ring of CPU %d: %s",
-				 cpu, strerror(err));
-	}
-	tpbpf_log("ioctl(fd %d, PERF_EVENT_IOC_ENABLE) = 0", fd);
+	err = tpbpf_sys_perf_enable(fd);
+	if (err)
+		return tpbpf_err(-err, "ioctl(PERF_EVENT_IOC_ENABLE) on the perf ring of CPU %d: %s",
+				 cpu, strerror(-err));
 
 	err = tpbpf_sys_map_update(r->map_fd, &cpu, &fd, BPF_ANY);
 	if (err < 0) {
@@ -156,78 +120,31 @@ static int ring_open(struct tpbpf_perf_reader *r, struct cpu_ring *cr, int cpu,
 	cr->in_map = true;
 	tpbpf_log("perf event array (fd %d) [%d] = perf fd %d", r->map_fd, cpu, fd);
 
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.ptr = cr;
-	if (epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		err = errno;
-		return tpbpf_err(err, "epoll_ctl(ADD) for the perf ring of CPU %d: %s",
-				 cpu, strerror(err));
-	}
+	err = tpbpf_sys_epoll_add(r->epoll_fd, fd, cr);
+	if (err)
+		return tpbpf_err(-err, "epoll_ctl(ADD) for the perf ring of CPU %d: %s",
+				 cpu, strerror(-err));
 	return 0;
 }
 
-int tpbpf_perf_reader_new(int map_fd, const struct tpbpf_perf_reader_opts *opts,
-			  struct tpbpf_perf_reader **out)
+int tpbpf_perf_rings_open(struct tpbpf_event_reader *r, unsigned int pages,
+			  unsigned int wakeup)
 {
-	struct tpbpf_perf_reader *r;
-	unsigned int pages, wakeup;
 	const int *cpus;
 	long page_size;
 	int n, i, err;
 
-	if (!out)
-		return tpbpf_err(EINVAL, "perf reader: no place for the result");
-	*out = NULL;
-	if (!opts || !opts->on_sample)
-		return tpbpf_err(EINVAL, "perf reader: a sample callback is required");
-	pages = opts->pages_per_cpu ? opts->pages_per_cpu : DEFAULT_PAGES;
-	wakeup = opts->wakeup_events ? opts->wakeup_events : 1;
-	if (pages & (pages - 1))
-		return tpbpf_err(EINVAL, "perf ring size of %u pages per CPU is not a power of two (1, 2, 4, ... 64, ...)",
-				 pages);
 	page_size = sysconf(_SC_PAGESIZE);
 	if (page_size <= 0)
 		page_size = 4096;
-	if ((unsigned long)pages > MAX_RING_BYTES / (unsigned long)page_size)
-		return tpbpf_err(EINVAL, "perf ring size of %u pages per CPU is too large (at most %lu)",
-				 pages, MAX_RING_BYTES / (unsigned long)page_size);
-	if (map_fd < 0)
-		return tpbpf_err(EBADF, "perf reader: invalid perf event array fd %d",
-				 map_fd);
-
 	n = tpbpf_possible_cpu_list(&cpus);
 	if (n < 0)
 		return n;
-
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return tpbpf_err(ENOMEM, "out of memory for the perf reader");
-	r->map_fd = -1;
-	r->epoll_fd = -1;
-	r->on_sample = opts->on_sample;
-	r->on_lost = opts->on_lost;
-	r->ctx = opts->ctx;
 	r->rings = calloc((size_t)n, sizeof(*r->rings));
 	r->events = calloc((size_t)n, sizeof(*r->events));
-	if (!r->rings || !r->events) {
-		err = tpbpf_err(ENOMEM, "out of memory for %d perf rings", n);
-		goto fail;
-	}
-	/* Our own reference: the slots are cleared through it on free even if
-	 * the caller has closed its map fd (and the number was reused). */
-	r->map_fd = fcntl(map_fd, F_DUPFD_CLOEXEC, 0);
-	if (r->map_fd < 0) {
-		err = tpbpf_err(errno, "perf reader: dup of map fd %d: %s",
-				map_fd, strerror(errno));
-		goto fail;
-	}
-	r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (r->epoll_fd < 0) {
-		err = tpbpf_err(errno, "epoll_create1: %s", strerror(errno));
-		goto fail;
-	}
-
+	if (!r->rings || !r->events)
+		return tpbpf_err(ENOMEM, "out of memory for %d perf rings", n);
+	r->nr_events = n;
 	for (i = 0; i < n; i++) {
 		struct cpu_ring *cr = &r->rings[r->nr_rings];
 
@@ -235,33 +152,21 @@ int tpbpf_perf_reader_new(int map_fd, const struct tpbpf_perf_reader_opts *opts,
 		r->nr_rings++;	/* counted now so a failure frees it */
 		err = ring_open(r, cr, cpus[i], pages, wakeup, (size_t)page_size);
 		if (err < 0)
-			goto fail;
+			return err;
 		if (err > 0) {
 			r->nr_rings--;	/* offline CPU: nothing was created */
 			continue;
 		}
 	}
-	if (r->nr_rings == 0) {
-		err = tpbpf_err(ENODEV, "perf reader: no online CPU accepted a BPF output event");
-		goto fail;
-	}
+	if (r->nr_rings == 0)
+		return tpbpf_err(ENODEV, "perf reader: no online CPU accepted a BPF output event");
 	tpbpf_log("perf reader: %d rings of %u pages, wakeup every %u records",
 		  r->nr_rings, pages, wakeup);
-	*out = r;
 	return 0;
-fail:
-	{
-		/* Tearing down must not overwrite the reason we failed. */
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", tpbpf_error_detail());
-		tpbpf_perf_reader_free(r);
-		return tpbpf_err(-err, "%s", why);
-	}
 }
 
 /* Handle what every ring holds; the first error wins, the others go on. */
-static int consume_all(struct tpbpf_perf_reader *r)
+int tpbpf_perf_rings_consume(struct tpbpf_event_reader *r)
 {
 	char first[512] = "";
 	int i, n, total = 0, err = 0;
@@ -284,42 +189,11 @@ static int consume_all(struct tpbpf_perf_reader *r)
 	return total;
 }
 
-int tpbpf_perf_reader_poll(struct tpbpf_perf_reader *r, int timeout_ms)
-{
-	int n;
-
-	if (!r)
-		return tpbpf_err(EINVAL, "perf reader: NULL");
-	n = epoll_wait(r->epoll_fd, r->events, r->nr_rings, timeout_ms);
-	if (n < 0) {
-		/* A signal (Ctrl-C) is not a failure: the caller checks its flag. */
-		if (errno != EINTR)
-			return tpbpf_err(errno, "epoll_wait on the perf rings: %s",
-					 strerror(errno));
-	}
-	/*
-	 * Whatever woke us (a ring, the timeout, a signal), read every ring:
-	 * with batched wake-ups a ring below its wakeup_events count never
-	 * signals, and this is how its records get out.
-	 */
-	return consume_all(r);
-}
-
-int tpbpf_perf_reader_drain(struct tpbpf_perf_reader *r)
-{
-	if (!r)
-		return tpbpf_err(EINVAL, "perf reader: NULL");
-	return consume_all(r);
-}
-
-uint64_t tpbpf_perf_reader_lost(const struct tpbpf_perf_reader *r)
+uint64_t tpbpf_perf_rings_lost(const struct tpbpf_event_reader *r)
 {
 	uint64_t lost = 0;
-	int i;
 
-	if (!r)
-		return 0;
-	for (i = 0; i < r->nr_rings; i++)
+	for (int i = 0; i < r->nr_rings; i++)
 		lost += r->rings[i].ring.lost;
 	return lost;
 }

@@ -12,9 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core.h"
 #include "internal.h"
 #include "object.h"
 #include "sys_bpf.h"
+#include "tpbpf_inspect.h"
 
 #define LOG_START_SIZE (256u * 1024)
 /* Kernels before 5.2 refuse logs over 16 MiB - 1 (UINT_MAX >> 8). */
@@ -82,11 +84,6 @@ static const char *log_reason(const char *log, char *buf, size_t len)
 	return buf;
 }
 
-/* Helper names by number, from the uapi header's own list. */
-#define HELPER_NAME(x, ...) [BPF_FUNC_##x] = "bpf_" #x
-static const char *const helper_names[] = { __BPF_FUNC_MAPPER(HELPER_NAME) };
-#undef HELPER_NAME
-
 /*
  * "unknown func bpf_x#N" / "invalid func unknown#N": the program calls a
  * helper this kernel does not have (or not for this program type).
@@ -94,7 +91,7 @@ static const char *const helper_names[] = { __BPF_FUNC_MAPPER(HELPER_NAME) };
 static bool unknown_helper(const char *log, char *buf, size_t len)
 {
 	const char *p = strstr(log, "unknown func ");
-	const char *hash;
+	const char *hash, *name;
 	long id;
 
 	if (!p)
@@ -102,26 +99,64 @@ static bool unknown_helper(const char *log, char *buf, size_t len)
 	if (!p || !(hash = strchr(p, '#')))
 		return false;
 	id = strtol(hash + 1, NULL, 10);
-	snprintf(buf, len, "helper %s (#%ld) is not available to this program type on this kernel: it is newer than the kernel, or not allowed here; `tpbpf inspect` shows which kernel each helper needs",
-		 id > 0 && (size_t)id < ARRAY_SIZE(helper_names) && helper_names[id] ?
-		 helper_names[id] : "unknown", id);
+	name = id > 0 && id <= UINT32_MAX ? tpbpf_helper_name((uint32_t)id) : NULL;
+	snprintf(buf, len, "helper %s%s (#%ld) is not available to this program type on this kernel: it is newer than the kernel, or not allowed here; `tpbpf inspect` shows which kernel each helper needs",
+		 name ? "bpf_" : "", name ? name : "unknown", id);
 	return true;
+}
+
+/*
+ * The verifier reached a CO-RE relocation that was poisoned because this
+ * kernel lacks what it reads ("N: (85) call unknown#195896080"): name it.
+ */
+static bool poisoned_reached(const struct tpbpf_program *prog, char *buf, size_t len)
+{
+	char mark[32], desc[256];
+	const char *p, *start;
+	unsigned long insn;
+
+	snprintf(mark, sizeof(mark), "unknown#%u", TPBPF_CORE_POISON);
+	if (!prog->log || !(p = strstr(prog->log, mark)))
+		return false;
+	for (start = p; start > prog->log && start[-1] != '\n'; start--)
+		;
+	insn = strtoul(start, NULL, 10);
+	for (size_t i = 0; i < prog->nr_relocs; i++) {
+		const struct reloc *r = &prog->relocs[i];
+
+		if (r->kind != TPBPF_RELOC_CORE || !r->poisoned || r->insn != insn)
+			continue;
+		tpbpf_core_spec_describe(r->core, desc, sizeof(desc));
+		snprintf(buf, len, "instruction %lu reads %s (CO-RE %s), which this kernel does not have; guard that code with bpf_core_field_exists() or bpf_core_type_exists() so the verifier sees it cannot run",
+			 insn, desc, tpbpf_core_kind_name(r->core->kind));
+		return true;
+	}
+	return false;
 }
 
 static int explain_load_error(struct tpbpf_program *prog, int err)
 {
-	char line[384];
+	char line[768];
 
 	switch (-err) {
 	case EPERM:
-		return tpbpf_err(EPERM, "program %s: BPF_PROG_LOAD: not permitted: run as root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN before 5.8)",
-				 prog->name);
+		tpbpf_obj_memlock_why(line, sizeof(line), (prog->insn_cnt * 8 + 4096 + 1023) / 1024);
+		return tpbpf_err(EPERM, "program %s: BPF_PROG_LOAD: not permitted: %s", prog->name, line);
 	case EACCES:
 	case EINVAL:
+		if (prog->log && (strstr(prog->log, "GPL-restricted") || strstr(prog->log, "GPL-compatible")))
+			return tpbpf_err(-err, "program %s (section %s) calls a helper the kernel reserves for GPL-compatible programs, and the object's license is %s%s%s: add char LICENSE[] SEC(\"license\") = \"GPL\"; (the verifier: %s)",
+					 prog->name, prog->section, prog->obj->license[0] ? "\"" : "",
+					 prog->obj->license[0] ? prog->obj->license : "missing",
+					 prog->obj->license[0] ? "\"" : "",
+					 log_reason(prog->log, line, sizeof(line)));
+		if (poisoned_reached(prog, line, sizeof(line)))
+			return tpbpf_err(-err, "program %s (section %s): %s", prog->name,
+					 prog->section, line);
 		if (prog->log && unknown_helper(prog->log, line, sizeof(line)))
 			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
 					 prog->name, prog->section, line);
-		if (prog->nr_subprogs && tpbpf_feature_present(TPBPF_FEAT_BPF_CALLS) == 0)
+		if (prog->nr_funcs && tpbpf_feature_present(TPBPF_FEAT_BPF_CALLS) == 0)
 			return tpbpf_err(-err, "program %s calls noinline functions, which need kernel 4.16 (bpf-to-bpf calls); make them __always_inline",
 					 prog->name);
 		if (prog->kind != TPBPF_PROG_TRACEPOINT &&
@@ -171,17 +206,19 @@ static int load_insns(struct tpbpf_object *obj, struct tpbpf_program *prog,
 	else
 		fd = tpbpf_sys_prog_load(&a);
 
-	if (fd == -EINVAL && a.name) {
-		/* Kernels before 4.15 take no program names: try once without. */
+	/*
+	 * Kernels before 4.15 refuse a name (EINVAL, or E2BIG for a bpf_attr
+	 * longer than theirs): the probe says whether that is why.
+	 */
+	if ((fd == -EINVAL || fd == -E2BIG) && a.name &&
+	    tpbpf_feature_present(TPBPF_FEAT_PROG_NAME) == 0) {
+		tpbpf_log("this kernel takes no program names: loading %s without one", prog->name);
 		a.name = NULL;
 		fd = obj->keep_logs ? load_with_log(prog, &a) : tpbpf_sys_prog_load(&a);
-		if (fd >= 0) {
-			tpbpf_log("this kernel refuses program names; loading without them");
-			tpbpf_feature_set(TPBPF_FEAT_PROG_NAME, false);
-		} else {
-			a.name = name;
-		}
 	}
+	/* EPERM before 5.11 may be RLIMIT_MEMLOCK. */
+	if (fd == -EPERM && tpbpf_obj_raise_memlock())
+		fd = obj->keep_logs ? load_with_log(prog, &a) : tpbpf_sys_prog_load(&a);
 	if (fd < 0 && !obj->keep_logs && fd != -EPERM)
 		fd = load_with_log(prog, &a);
 	return fd < 0 ? explain_load_error(prog, fd) : fd;

@@ -1,55 +1,104 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Step 3 of the load path: patch a program's instructions so the kernel
- * can take them.
+ * Step 3 of the load path: relocation, in two halves.
  *
- *  - ld_imm64 of a map symbol        -> src_reg BPF_PSEUDO_MAP_FD, imm = map fd
- *  - ld_imm64 of global data         -> src_reg BPF_PSEUDO_MAP_VALUE,
- *                                       imm = map fd, next imm = offset
- *  - ld_imm64 of a "tpbpf." symbol   -> the load-time constant's value
- *  - call of a function in .text     -> the function appended to the
- *                                       program, the call's imm pointed at it
+ * The plan, made once when the object is read: for each program, every
+ * instruction that loading must rewrite, what it refers to, and the layout
+ * of the program once the .text functions it calls are appended after its
+ * own code (each once, in the order they are first called). One entry per
+ * instruction:
+ *
+ *  - ld_imm64 of a map symbol        MAP_FD     -> src_reg BPF_PSEUDO_MAP_FD,
+ *                                                  imm = map fd
+ *  - ld_imm64 of global data         MAP_VALUE  -> src_reg BPF_PSEUDO_MAP_VALUE,
+ *                                                  imm = map fd, next imm = offset
+ *  - ld_imm64 of a "tpbpf." symbol   CONST      -> the load-time constant's value
+ *  - call of a function in .text     CALL       -> imm = distance to where the
+ *                                                  function landed
+ *  - a CO-RE record of .BTF.ext      CORE       -> the field offset, size,
+ *                                                  "exists"... of this kernel
+ *                                                  (core_resolve.c, core.c)
+ *  - anything the loader cannot do   INVALID    -> the load fails, saying why
+ *
+ * Applying the plan, at load: copy the code in its layout and write each
+ * entry. inspect (inspect.c) and -v show the same entries.
  *
  * BPF objects use REL relocations: an addend, if any, is already in the
- * instruction's imm, so each patch adds to what is there.
+ * instruction's imm, so the plan keeps it and the write adds to it.
  */
 #include <errno.h>
 #include <gelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf.h"
+#include "core.h"
 #include "internal.h"
 #include "object.h"
 
 #define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
 #define CALL (BPF_JMP | BPF_CALL)
 
-/* A .text function already appended to the program being relocated. */
-struct placed_func {
-	size_t sec_off;		/* first instruction in .text */
-	size_t cnt;
-	size_t pos;		/* where it starts in the program */
-};
+/* ---- making the plan -------------------------------------------------------- */
 
-struct reloc_state {
+struct planner {
 	struct tpbpf_object *obj;
 	struct tpbpf_program *prog;
-	struct placed_func *funcs;
-	size_t nr_funcs;
 };
 
-static int reloc_err(struct reloc_state *st, size_t sec_idx, size_t insn,
-		     const char *sym, int err, const char *why)
+static const struct bpf_insn *sec_insns(const struct tpbpf_object *obj, size_t sec_idx)
 {
-	return tpbpf_err(err, "%s: program %s: section %s, instruction %zu, symbol %s: %s",
-			 st->obj->name, st->prog->name, st->obj->secs[sec_idx].name,
-			 insn, sym[0] ? sym : "(none)", why);
+	return obj->secs[sec_idx].data;
 }
 
-int tpbpf_obj_text_func_bounds(const struct tpbpf_object *obj, size_t idx, size_t *off,
-			 size_t *cnt)
+static size_t sec_insn_cnt(const struct tpbpf_object *obj, size_t sec_idx)
 {
-	size_t text_cnt = obj->secs[obj->text_idx].size / sizeof(struct bpf_insn);
+	return obj->secs[sec_idx].size / sizeof(struct bpf_insn);
+}
+
+static struct reloc *add_reloc(struct planner *pl, enum tpbpf_reloc_kind kind,
+			       size_t sec_idx, size_t sec_insn, size_t at, const char *sym)
+{
+	struct tpbpf_program *prog = pl->prog;
+	struct reloc *r = realloc(prog->relocs, (prog->nr_relocs + 1) * sizeof(*r));
+
+	if (!r) {
+		tpbpf_err(ENOMEM, "out of memory");
+		return NULL;
+	}
+	prog->relocs = r;
+	r = &prog->relocs[prog->nr_relocs++];
+	*r = (struct reloc){ .kind = kind, .insn = at, .sec_idx = sec_idx,
+			     .sec_insn = sec_insn, .sym = sym, .map = -1 };
+	return r;
+}
+
+/* An entry the loader refuses; loading fails with WHY, inspect shows it. */
+static int invalid(struct planner *pl, size_t sec_idx, size_t sec_insn, size_t at,
+		   const char *sym, const char *why)
+{
+	struct reloc *r = add_reloc(pl, TPBPF_RELOC_INVALID, sec_idx, sec_insn, at, sym);
+
+	if (!r)
+		return -ENOMEM;
+	r->why = why;
+	return 0;
+}
+
+/* The name a relocation's symbol goes by: a section symbol has its section's. */
+static const char *sym_name(const struct tpbpf_object *obj, const struct obj_symbol *sym)
+{
+	if (sym->name[0] || sym->type != STT_SECTION || sym->shndx >= obj->nr_secs)
+		return sym->name;
+	return obj->secs[sym->shndx].name;
+}
+
+/* The .text function holding .text instruction IDX: its first insn, count and name. */
+static int text_func_at(const struct tpbpf_object *obj, size_t idx, size_t *off,
+			size_t *cnt, const char **name)
+{
+	size_t text_cnt = sec_insn_cnt(obj, obj->text_idx);
 	bool any = false;
 
 	for (size_t i = 0; i < obj->nr_syms; i++) {
@@ -63,6 +112,7 @@ int tpbpf_obj_text_func_bounds(const struct tpbpf_object *obj, size_t idx, size_
 		if (idx >= so && idx < so + sc && so + sc <= text_cnt) {
 			*off = so;
 			*cnt = sc;
+			*name = s->name;
 			return 0;
 		}
 	}
@@ -71,254 +121,465 @@ int tpbpf_obj_text_func_bounds(const struct tpbpf_object *obj, size_t idx, size_
 	/* No function symbols: all of .text is one function. */
 	*off = 0;
 	*cnt = text_cnt;
+	*name = ".text";
 	return 0;
 }
 
-static int relocate_range(struct reloc_state *st, size_t sec_idx,
-			  size_t sec_off, size_t cnt, size_t pos);
+static int plan_range(struct planner *pl, size_t sec_idx, size_t sec_off, size_t cnt,
+		      size_t pos);
 
-/* Append the .text function holding instruction TARGET, once; its position. */
-static int place_text_func(struct reloc_state *st, size_t target, size_t *pos)
+/* Where .text instruction TARGET lands, appending its function once. */
+static int place_text_func(struct planner *pl, size_t target, size_t *pos)
 {
-	struct tpbpf_program *prog = st->prog;
-	struct obj_section *text = &st->obj->secs[st->obj->text_idx];
-	struct placed_func *funcs;
-	struct bpf_insn *insns;
+	struct tpbpf_program *prog = pl->prog;
+	struct text_func *f;
+	const char *name;
 	size_t off, cnt;
-	int err;
 
-	for (size_t i = 0; i < st->nr_funcs; i++) {
-		struct placed_func *f = &st->funcs[i];
-
+	for (size_t i = 0; i < prog->nr_funcs; i++) {
+		f = &prog->funcs[i];
 		if (target >= f->sec_off && target < f->sec_off + f->cnt) {
 			*pos = f->pos + (target - f->sec_off);
 			return 0;
 		}
 	}
-	if (tpbpf_obj_text_func_bounds(st->obj, target, &off, &cnt))
+	if (!pl->obj->text_idx || text_func_at(pl->obj, target, &off, &cnt, &name))
 		return -ENOENT;
-	funcs = realloc(st->funcs, (st->nr_funcs + 1) * sizeof(*funcs));
-	if (!funcs)
+	f = realloc(prog->funcs, (prog->nr_funcs + 1) * sizeof(*f));
+	if (!f)
 		return tpbpf_err(ENOMEM, "out of memory");
-	st->funcs = funcs;
-	insns = realloc(prog->insns, (prog->insn_cnt + cnt) * sizeof(*insns));
-	if (!insns)
-		return tpbpf_err(ENOMEM, "out of memory");
-	prog->insns = insns;
-	memcpy(insns + prog->insn_cnt, (struct bpf_insn *)text->data + off,
-	       cnt * sizeof(*insns));
-	funcs[st->nr_funcs] = (struct placed_func){ off, cnt, prog->insn_cnt };
-	st->nr_funcs++;
-	tpbpf_log("  append .text function at %zu (%zu instructions) to %s at %zu",
-		  off, cnt, prog->name, prog->insn_cnt);
-	prog->insn_cnt += cnt;
-	prog->nr_subprogs++;
-	*pos = funcs[st->nr_funcs - 1].pos + (target - off);
-	/* Its own relocations (maps, constants, further calls) apply too. */
-	err = relocate_range(st, st->obj->text_idx, off, cnt,
-			     funcs[st->nr_funcs - 1].pos);
-	return err;
+	prog->funcs = f;
+	prog->funcs[prog->nr_funcs++] = (struct text_func){ off, cnt, prog->layout_cnt, name };
+	*pos = prog->layout_cnt + (target - off);
+	prog->layout_cnt += cnt;
+	/* Its own relocations (maps, constants, further calls) are planned too. */
+	return plan_range(pl, pl->obj->text_idx, off, cnt, prog->layout_cnt - cnt);
 }
 
-static int patch_call(struct reloc_state *st, size_t sec_idx, size_t sec_insn,
-		      size_t pos, const struct obj_symbol *sym)
+static int plan_call(struct planner *pl, size_t sec_idx, size_t i, size_t at,
+		     const struct obj_symbol *sym)
 {
-	struct bpf_insn *insn = &st->prog->insns[pos];
+	const struct tpbpf_object *obj = pl->obj;
+	const struct bpf_insn *insn = &sec_insns(obj, sec_idx)[i];
+	const char *name = sym_name(obj, sym);
+	struct reloc *r;
 	int64_t target;
-	size_t at;
+	size_t dest;
 	int err;
 
 	if (insn->src_reg != BPF_PSEUDO_CALL)
-		return reloc_err(st, sec_idx, sec_insn, sym->name, EINVAL,
-				 "call of an external function; only helpers and functions defined in the object can be called");
-	if (sym->shndx != st->obj->text_idx || !st->obj->text_idx)
-		return reloc_err(st, sec_idx, sec_insn, sym->name, EINVAL,
-				 "call into a section other than .text");
+		return invalid(pl, sec_idx, i, at, name,
+			       "call of an external function; only helpers and functions defined in the object can be called");
+	if (!obj->text_idx || sym->shndx != obj->text_idx)
+		return invalid(pl, sec_idx, i, at, name, "call into a section other than .text");
 	/* The callee's first instruction, counted in .text. */
 	target = (int64_t)(sym->value / sizeof(struct bpf_insn)) + insn->imm + 1;
-	if (target < 0 ||
-	    (uint64_t)target >= st->obj->secs[st->obj->text_idx].size / sizeof(struct bpf_insn))
-		return reloc_err(st, sec_idx, sec_insn, sym->name, EINVAL,
-				 "call target outside .text");
-	err = place_text_func(st, (size_t)target, &at);
+	if (target < 0 || (uint64_t)target >= sec_insn_cnt(obj, obj->text_idx))
+		return invalid(pl, sec_idx, i, at, name, "call target outside .text");
+	err = place_text_func(pl, (size_t)target, &dest);
 	if (err == -ENOENT)
-		return reloc_err(st, sec_idx, sec_insn, sym->name, EINVAL,
-				 "call target is not inside any .text function");
+		return invalid(pl, sec_idx, i, at, name, "call target is not inside any .text function");
 	if (err)
 		return err;
-	/* place_text_func may have moved the array: index again. */
-	insn = &st->prog->insns[pos];
-	insn->imm = (int32_t)((int64_t)at - (int64_t)pos - 1);
-	tpbpf_log("  reloc %s insn %zu: call %s -> pc%+d", st->prog->name, pos,
-		  sym->name[0] ? sym->name : st->obj->secs[sym->shndx].name, insn->imm);
+	r = add_reloc(pl, TPBPF_RELOC_CALL, sec_idx, i, at, name);
+	if (!r)
+		return -ENOMEM;
+	r->callee = dest;
 	return 0;
 }
 
-static int add_rodata_load(struct reloc_state *st, size_t pos, struct tpbpf_map *m,
-			   uint64_t off, const char *sym)
+static int plan_ld_imm64(struct planner *pl, size_t sec_idx, size_t i, size_t at,
+			 const struct obj_symbol *sym)
 {
-	struct tpbpf_program *prog = st->prog;
-	struct rodata_load *rl;
+	struct tpbpf_object *obj = pl->obj;
+	const struct bpf_insn *insn = &sec_insns(obj, sec_idx)[i];
+	const char *name = sym_name(obj, sym);
+	uint64_t addend = (uint32_t)insn[0].imm;
+	struct reloc *r;
 
-	rl = realloc(prog->rodata_loads, (prog->nr_rodata_loads + 1) * sizeof(*rl));
-	if (!rl)
-		return tpbpf_err(ENOMEM, "out of memory");
-	prog->rodata_loads = rl;
-	rl[prog->nr_rodata_loads++] = (struct rodata_load){ pos, m, off, sym };
-	return 0;
-}
-
-static int patch_ld_imm64(struct reloc_state *st, size_t sec_idx, size_t sec_insn,
-			  size_t pos, const struct obj_symbol *sym)
-{
-	struct tpbpf_object *obj = st->obj;
-	struct bpf_insn *insn = &st->prog->insns[pos];
-	struct tpbpf_map *m;
-	uint64_t value;
-	int err;
-
-	if (pos + 1 >= st->prog->insn_cnt)
-		return reloc_err(st, sec_idx, sec_insn, sym->name, EINVAL,
-				 "ld_imm64 cut off at the end of the code");
+	if (i + 1 >= sec_insn_cnt(obj, sec_idx))
+		return invalid(pl, sec_idx, i, at, name, "ld_imm64 cut off at the end of the code");
+	addend |= (uint64_t)(uint32_t)insn[1].imm << 32;
 
 	if (sym->shndx == SHN_UNDEF) {
 		if (strncmp(sym->name, TPBPF_CONST_PREFIX, strlen(TPBPF_CONST_PREFIX)) != 0)
-			return reloc_err(st, sec_idx, sec_insn, sym->name, ENOENT,
-					 "undefined symbol; only tpbpf load-time constants (tpbpf.*) may be left undefined");
-		err = tpbpf_obj_resolve_const(obj, sym->name, &value);
-		if (err)
-			return tpbpf_err_prefix(-err, "%s: program %s: section %s, instruction %zu, symbol %s: ",
-						obj->name, st->prog->name,
-						obj->secs[sec_idx].name, sec_insn, sym->name);
-		value += (uint64_t)(uint32_t)insn[0].imm | (uint64_t)insn[1].imm << 32;
-		insn[0].imm = (int32_t)(uint32_t)value;
-		insn[1].imm = (int32_t)(uint32_t)(value >> 32);
-		tpbpf_log("  reloc %s insn %zu: %s = %llu", st->prog->name, pos,
-			  sym->name, (unsigned long long)value);
+			return invalid(pl, sec_idx, i, at, name,
+				       "undefined symbol; only tpbpf load-time constants (tpbpf.*) may be left undefined");
+		r = add_reloc(pl, TPBPF_RELOC_CONST, sec_idx, i, at, name);
+		if (!r)
+			return -ENOMEM;
+		r->off = addend;
 		return 0;
 	}
-
-	if (sym->shndx == obj->maps_idx && obj->maps_idx) {
-		for (size_t i = 0; i < obj->nr_maps; i++) {
-			m = &obj->maps[i];
-			if (m->origin != MAP_FROM_DEF ||
-			    m->sec_off != sym->value + (uint64_t)(uint32_t)insn->imm)
+	if (sym->shndx < obj->nr_secs && obj->secs[sym->shndx].role == SEC_MAPS) {
+		for (size_t m = 0; m < obj->nr_maps; m++) {
+			if ((obj->maps[m].origin != MAP_FROM_DEF && obj->maps[m].origin != MAP_FROM_BTF) ||
+			    obj->maps[m].sec_idx != sym->shndx ||
+			    obj->maps[m].sec_off != sym->value + (uint32_t)insn->imm)
 				continue;
-			insn[0].src_reg = BPF_PSEUDO_MAP_FD;
-			insn[0].imm = m->fd;
-			insn[1].imm = 0;
-			tpbpf_log("  reloc %s insn %zu: map %s -> map fd %d",
-				  st->prog->name, pos, m->name, m->fd);
+			r = add_reloc(pl, TPBPF_RELOC_MAP_FD, sec_idx, i, at, name);
+			if (!r)
+				return -ENOMEM;
+			r->map = (int)m;
 			return 0;
 		}
-		return reloc_err(st, sec_idx, sec_insn, sym->name, EINVAL,
-				 "refers into section maps but to no map definition");
+		return invalid(pl, sec_idx, i, at, name,
+			       "refers into a maps section but to no map definition");
 	}
-
 	if (sym->shndx < obj->nr_secs && obj->secs[sym->shndx].role == SEC_DATA &&
 	    obj->secs[sym->shndx].map_idx >= 0) {
-		uint64_t off = sym->value + (uint64_t)(uint32_t)insn->imm;
+		const struct tpbpf_map *m = &obj->maps[obj->secs[sym->shndx].map_idx];
+		uint64_t off = sym->value + (uint32_t)insn->imm;
 
-		m = &obj->maps[obj->secs[sym->shndx].map_idx];
 		if (off >= m->value_size)
-			return reloc_err(st, sec_idx, sec_insn, sym->name, EINVAL,
-					 "offset past the end of its global data section");
-		if (m->fd < 0)	/* no global data here: fallbacks.c folds it */
-			return add_rodata_load(st, pos, m, off, sym->name);
-		insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
-		insn[0].imm = m->fd;
-		insn[1].imm = (int32_t)off;
-		tpbpf_log("  reloc %s insn %zu: %s+%llu -> map fd %d value",
-			  st->prog->name, pos, m->name, (unsigned long long)off, m->fd);
+			return invalid(pl, sec_idx, i, at, name,
+				       "offset past the end of its global data section");
+		r = add_reloc(pl, TPBPF_RELOC_MAP_VALUE, sec_idx, i, at, name);
+		if (!r)
+			return -ENOMEM;
+		r->map = obj->secs[sym->shndx].map_idx;
+		r->off = off;
 		return 0;
 	}
-	return reloc_err(st, sec_idx, sec_insn, sym->name, EINVAL,
-			 "ld_imm64 of a symbol in a section that is neither maps nor global data");
+	return invalid(pl, sec_idx, i, at, name,
+		       "ld_imm64 of a symbol in a section that is neither maps nor global data");
+}
+
+static bool has_reloc_at(const struct obj_section *sec, size_t i)
+{
+	for (size_t r = 0; r < sec->nr_relocs; r++)
+		if (sec->relocs[r].offset == i * sizeof(struct bpf_insn))
+			return true;
+	return false;
 }
 
 /*
- * Relocate CNT instructions that start at SEC_OFF in section SEC_IDX and now
- * sit at POS in the program.
+ * Plan CNT instructions that start at SEC_OFF in section SEC_IDX and land
+ * at POS in the program.
  */
-static int relocate_range(struct reloc_state *st, size_t sec_idx,
-			  size_t sec_off, size_t cnt, size_t pos)
+static int plan_range(struct planner *pl, size_t sec_idx, size_t sec_off, size_t cnt,
+		      size_t pos)
 {
-	struct obj_section *sec = &st->obj->secs[sec_idx];
+	const struct obj_section *sec = &pl->obj->secs[sec_idx];
+	const struct bpf_insn *insns = sec_insns(pl->obj, sec_idx);
 	int err;
 
 	for (size_t r = 0; r < sec->nr_relocs; r++) {
 		const struct obj_reloc *rel = &sec->relocs[r];
 		size_t i = rel->offset / sizeof(struct bpf_insn);
-		const struct obj_symbol *sym = &st->obj->syms[rel->sym];
+		const struct obj_symbol *sym = &pl->obj->syms[rel->sym];
 		size_t at = pos + (i - sec_off);
-		uint8_t code;
 
 		if (i < sec_off || i >= sec_off + cnt)
 			continue;
-		code = st->prog->insns[at].code;
-		if (code == CALL)
-			err = patch_call(st, sec_idx, i, at, sym);
-		else if (code == LD_IMM64)
-			err = patch_ld_imm64(st, sec_idx, i, at, sym);
+		if (insns[i].code == CALL)
+			err = plan_call(pl, sec_idx, i, at, sym);
+		else if (insns[i].code == LD_IMM64)
+			err = plan_ld_imm64(pl, sec_idx, i, at, sym);
 		else
-			err = reloc_err(st, sec_idx, i, sym->name, EINVAL,
-					"relocation on an instruction that is neither ld_imm64 nor call");
+			err = invalid(pl, sec_idx, i, at, sym_name(pl->obj, sym),
+				      "relocation on an instruction that is neither ld_imm64 nor call");
 		if (err)
 			return err;
 	}
-
 	/* bpf-to-bpf calls that carry no relocation are relative already. */
-	for (size_t i = 0; i < cnt; i++) {
-		struct bpf_insn *insn = &st->prog->insns[pos + i];
-		int64_t target = (int64_t)(sec_off + i) + insn->imm + 1;
-		bool relocated = false;
-		size_t at;
+	for (size_t k = 0; k < cnt; k++) {
+		size_t i = sec_off + k, dest;
+		int64_t target = (int64_t)i + insns[i].imm + 1;
+		struct reloc *r;
 
-		if (insn->code != CALL || insn->src_reg != BPF_PSEUDO_CALL)
-			continue;
-		for (size_t r = 0; r < sec->nr_relocs; r++)
-			if (sec->relocs[r].offset == (sec_off + i) * sizeof(struct bpf_insn))
-				relocated = true;
-		if (relocated)
+		if (insns[i].code != CALL || insns[i].src_reg != BPF_PSEUDO_CALL ||
+		    has_reloc_at(sec, i))
 			continue;
 		if (target >= (int64_t)sec_off && target < (int64_t)(sec_off + cnt))
 			continue;	/* stays inside this function */
-		if (sec_idx != st->obj->text_idx)
-			return reloc_err(st, sec_idx, sec_off + i, "", EINVAL,
-					 "call without relocation leaves the program");
-		err = place_text_func(st, (size_t)target, &at);
+		if (sec_idx != pl->obj->text_idx || target < 0) {
+			err = invalid(pl, sec_idx, i, pos + k, "",
+				      "call without relocation leaves the program");
+		} else {
+			err = place_text_func(pl, (size_t)target, &dest);
+			if (err == -ENOENT) {
+				err = invalid(pl, sec_idx, i, pos + k, "",
+					      "call target is not inside any .text function");
+			} else if (!err) {
+				r = add_reloc(pl, TPBPF_RELOC_CALL, sec_idx, i, pos + k, "");
+				if (!r)
+					return -ENOMEM;
+				r->callee = dest;
+			}
+		}
 		if (err)
-			return err == -ENOENT ?
-			       reloc_err(st, sec_idx, sec_off + i, "", EINVAL,
-					 "call target is not inside any .text function") : err;
-		insn = &st->prog->insns[pos + i];
-		insn->imm = (int32_t)((int64_t)at - (int64_t)(pos + i) - 1);
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * The CO-RE records of section SEC_IDX for its instructions SEC_OFF ..
+ * SEC_OFF + CNT, which land at POS in the program.
+ */
+static int plan_core(struct planner *pl, size_t sec_idx, size_t sec_off, size_t cnt,
+		     size_t pos)
+{
+	struct tpbpf_object *obj = pl->obj;
+	struct tpbpf_btf_ext_recs recs;
+
+	if (!obj->btf_ext)
+		return 0;
+	tpbpf_btf_ext_core_relos(obj->btf_ext, obj->secs[sec_idx].name, &recs);
+	for (uint32_t k = 0; k < recs.n; k++) {
+		const struct tpbpf_core_relo *rec =
+			(const void *)((const char *)recs.recs + (size_t)k * recs.rec_size);
+		size_t i = rec->insn_off / sizeof(struct bpf_insn);
+		struct reloc *r;
+
+		if (i < sec_off || i >= sec_off + cnt)
+			continue;
+		if (rec->insn_off % sizeof(struct bpf_insn))
+			return invalid(pl, sec_idx, i, pos + (i - sec_off), "CO-RE",
+				       "a CO-RE record not on an instruction boundary");
+		r = add_reloc(pl, TPBPF_RELOC_CORE, sec_idx, i, pos + (i - sec_off),
+			      tpbpf_core_kind_name(rec->kind));
+		if (!r)
+			return -ENOMEM;
+		r->core = calloc(1, sizeof(*r->core));
+		if (!r->core)
+			return tpbpf_err(ENOMEM, "out of memory");
+		if (tpbpf_core_spec_parse(obj->btf, rec, r->core)) {
+			/* The load fails with it; inspect shows it. */
+			r->kind = TPBPF_RELOC_INVALID;
+			r->why_owned = tpbpf_strdup(tpbpf_error_detail());
+			if (!r->why_owned)
+				return -ENOMEM;
+			r->why = r->why_owned;
+			free(r->core);
+			r->core = NULL;
+		}
+	}
+	return 0;
+}
+
+static int by_insn(const void *a, const void *b)
+{
+	const struct reloc *x = a, *y = b;
+
+	return (x->insn > y->insn) - (x->insn < y->insn);
+}
+
+/* Where a helper call of bpf_get_attach_cookie() sits: TP_EVENT_ID(). */
+static int find_cookie_calls(struct tpbpf_program *prog, const struct bpf_insn *insn,
+			     size_t cnt, size_t pos)
+{
+	for (size_t k = 0; k < cnt; k++) {
+		size_t *c;
+
+		if (insn[k].code != CALL || insn[k].src_reg != 0 ||
+		    insn[k].imm != BPF_FUNC_get_attach_cookie)
+			continue;
+		c = realloc(prog->cookie_calls, (prog->nr_cookie_calls + 1) * sizeof(*c));
+		if (!c)
+			return tpbpf_err(ENOMEM, "out of memory");
+		prog->cookie_calls = c;
+		c[prog->nr_cookie_calls++] = pos + k;
+	}
+	return 0;
+}
+
+static int plan_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
+{
+	struct planner pl = { obj, prog };
+	int err;
+
+	prog->layout_cnt = prog->sec_insn_cnt;
+	err = plan_range(&pl, prog->sec_idx, prog->sec_insn_off, prog->sec_insn_cnt, 0);
+	if (!err)
+		err = plan_core(&pl, prog->sec_idx, prog->sec_insn_off, prog->sec_insn_cnt, 0);
+	for (size_t i = 0; !err && i < prog->nr_funcs; i++)
+		err = plan_core(&pl, obj->text_idx, prog->funcs[i].sec_off, prog->funcs[i].cnt,
+				prog->funcs[i].pos);
+	if (err)
+		return err;
+	if (prog->nr_relocs)
+		qsort(prog->relocs, prog->nr_relocs, sizeof(*prog->relocs), by_insn);
+	err = find_cookie_calls(prog, sec_insns(obj, prog->sec_idx) + prog->sec_insn_off,
+				prog->sec_insn_cnt, 0);
+	for (size_t i = 0; !err && i < prog->nr_funcs; i++)
+		err = find_cookie_calls(prog, sec_insns(obj, obj->text_idx) + prog->funcs[i].sec_off,
+					prog->funcs[i].cnt, prog->funcs[i].pos);
+	if (err)
+		return err;
+	tpbpf_log("relocation plan of %s: %zu entries, %zu .text function%s, %zu instructions",
+		  prog->name, prog->nr_relocs, prog->nr_funcs, prog->nr_funcs == 1 ? "" : "s",
+		  prog->layout_cnt);
+	return 0;
+}
+
+int tpbpf_obj_plan_relocations(struct tpbpf_object *obj)
+{
+	for (size_t i = 0; i < obj->nr_progs; i++) {
+		int err = plan_program(obj, &obj->progs[i]);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void tpbpf_obj_free_plan(struct tpbpf_program *prog)
+{
+	for (size_t i = 0; i < prog->nr_relocs; i++) {
+		free(prog->relocs[i].core);
+		free(prog->relocs[i].why_owned);
+	}
+	free(prog->relocs);
+	free(prog->funcs);
+	free(prog->cookie_calls);
+	prog->relocs = NULL;
+	prog->funcs = NULL;
+	prog->cookie_calls = NULL;
+	prog->nr_relocs = prog->nr_funcs = prog->nr_cookie_calls = 0;
+}
+
+/* ---- applying it -------------------------------------------------------------- */
+
+static int reloc_err(const struct tpbpf_object *obj, const struct tpbpf_program *prog,
+		     const struct reloc *r, int err, const char *why)
+{
+	return tpbpf_err(err, "%s: program %s: section %s, instruction %zu, symbol %s: %s",
+			 obj->name, prog->name, obj->secs[r->sec_idx].name, r->sec_insn,
+			 r->sym[0] ? r->sym : "(none)", why);
+}
+
+/* -v: the entry as inspect shows it, with the value written. */
+static void log_reloc(struct tpbpf_object *obj, const struct tpbpf_program *prog,
+		      const struct reloc *r)
+{
+	struct tpbpf_reloc_info info;
+	char target[256], detail[512], line[768];
+
+	if (tpbpf_log_level() < 1)
+		return;
+	tpbpf_obj_reloc_info(obj, prog, r, &info, target, sizeof(target), detail, sizeof(detail));
+	tpbpf_reloc_describe(&info, line, sizeof(line));
+	tpbpf_log("  reloc %s insn %zu (%s %zu): %s", prog->name, r->insn,
+		  obj->secs[r->sec_idx].name, r->sec_insn, line);
+}
+
+/*
+ * A CO-RE entry: this kernel's answer (core_resolve.c) written over the
+ * compiled one (core.c), or the instruction poisoned where the kernel
+ * lacks what it reads.
+ */
+static int apply_core(struct tpbpf_object *obj, struct tpbpf_program *prog,
+		      struct reloc *r, bool dry)
+{
+	struct tpbpf_core_target local, target;
+	char source[600], why[512], desc[256];
+	int err;
+
+	err = tpbpf_core_local(r->core, &local);
+	if (!err)
+		err = tpbpf_obj_core_resolve(obj, prog, r->core, &target, source, sizeof(source));
+	if (err) {
+		if (dry)
+			return 0;
+		tpbpf_core_spec_describe(r->core, desc, sizeof(desc));
+		return tpbpf_err_prefix(-err, "%s: program %s: section %s, instruction %zu, CO-RE %s: ",
+					obj->name, prog->name, obj->secs[r->sec_idx].name,
+					r->sec_insn, desc);
+	}
+	err = tpbpf_core_patch(prog->insns, prog->insn_cnt, r->insn, r->core, &local, &target,
+			       why, sizeof(why));
+	if (err < 0) {
+		if (dry)
+			return 0;
+		tpbpf_core_spec_describe(r->core, desc, sizeof(desc));
+		return tpbpf_err(-err, "%s: program %s: section %s, instruction %zu, CO-RE %s from %s: %s",
+				 obj->name, prog->name, obj->secs[r->sec_idx].name, r->sec_insn,
+				 desc, source, why);
+	}
+	r->poisoned = err == 1;
+	return 0;
+}
+
+static int apply(struct tpbpf_object *obj, struct tpbpf_program *prog,
+		 struct reloc *r, bool dry)
+{
+	struct bpf_insn *insn = &prog->insns[r->insn];
+	const struct tpbpf_map *m = r->map >= 0 ? &obj->maps[r->map] : NULL;
+	uint64_t value;
+	int err;
+
+	switch (r->kind) {
+	case TPBPF_RELOC_CALL:
+		insn->imm = (int32_t)((int64_t)r->callee - (int64_t)r->insn - 1);
+		return 0;
+	case TPBPF_RELOC_MAP_FD:
+	case TPBPF_RELOC_MAP_VALUE:
+		/* No fd yet, or no global data here (fallbacks.c folds those). */
+		if (m->fd < 0)
+			return 0;
+		insn[0].src_reg = r->kind == TPBPF_RELOC_MAP_FD ? BPF_PSEUDO_MAP_FD :
+								  BPF_PSEUDO_MAP_VALUE;
+		insn[0].imm = m->fd;
+		insn[1].imm = r->kind == TPBPF_RELOC_MAP_FD ? 0 : (int32_t)r->off;
+		return 0;
+	case TPBPF_RELOC_CONST:
+		err = tpbpf_obj_resolve_const(obj, r->sym, &value);
+		if (err && dry)
+			return 0;	/* inspect shows it unresolved */
+		if (err)
+			return tpbpf_err_prefix(-err, "%s: program %s: section %s, instruction %zu, symbol %s: ",
+						obj->name, prog->name, obj->secs[r->sec_idx].name,
+						r->sec_insn, r->sym);
+		value += r->off;
+		insn[0].imm = (int32_t)(uint32_t)value;
+		insn[1].imm = (int32_t)(uint32_t)(value >> 32);
+		return 0;
+	case TPBPF_RELOC_CORE:
+		return apply_core(obj, prog, r, dry);
+	case TPBPF_RELOC_INVALID:
+	default:
+		return dry ? 0 : reloc_err(obj, prog, r, EINVAL, r->why ? r->why : "not relocatable");
+	}
+}
+
+int tpbpf_obj_layout_program(struct tpbpf_object *obj, struct tpbpf_program *prog, bool dry)
+{
+	struct bpf_insn *insns;
+
+	/* Start again from the sections, so a second load relocates afresh. */
+	insns = malloc(prog->layout_cnt * sizeof(*insns));
+	if (!insns)
+		return tpbpf_err(ENOMEM, "out of memory");
+	free(prog->insns);
+	prog->insns = insns;
+	prog->insn_cnt = prog->layout_cnt;
+	prog->per_event_copies = false;
+	memcpy(insns, sec_insns(obj, prog->sec_idx) + prog->sec_insn_off,
+	       prog->sec_insn_cnt * sizeof(*insns));
+	for (size_t i = 0; i < prog->nr_funcs; i++) {
+		const struct text_func *f = &prog->funcs[i];
+
+		memcpy(insns + f->pos, sec_insns(obj, obj->text_idx) + f->sec_off,
+		       f->cnt * sizeof(*insns));
+		if (!dry)
+			tpbpf_log("  append .text function %s (%zu instructions) to %s at %zu",
+				  f->name, f->cnt, prog->name, f->pos);
+	}
+	for (size_t i = 0; i < prog->nr_relocs; i++) {
+		int err = apply(obj, prog, &prog->relocs[i], dry);
+
+		if (err)
+			return err;
+		if (!dry)
+			log_reloc(obj, prog, &prog->relocs[i]);
 	}
 	return 0;
 }
 
 int tpbpf_obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog)
 {
-	struct obj_section *sec = &obj->secs[prog->sec_idx];
-	struct reloc_state st = { obj, prog, NULL, 0 };
-	int err;
-
-	/* Start again from the section, so a second load relocates afresh. */
-	free(prog->insns);
-	free(prog->rodata_loads);
-	prog->rodata_loads = NULL;
-	prog->nr_rodata_loads = 0;
-	prog->insn_cnt = prog->sec_insn_cnt;
-	prog->nr_subprogs = 0;
-	prog->insns = malloc(prog->insn_cnt * sizeof(*prog->insns));
-	if (!prog->insns)
-		return tpbpf_err(ENOMEM, "out of memory");
-	memcpy(prog->insns, (struct bpf_insn *)sec->data + prog->sec_insn_off,
-	       prog->insn_cnt * sizeof(*prog->insns));
-
-	tpbpf_log("relocate program %s (%zu instructions)", prog->name, prog->insn_cnt);
-	err = relocate_range(&st, prog->sec_idx, prog->sec_insn_off,
-			     prog->sec_insn_cnt, 0);
-	free(st.funcs);
-	return err;
+	tpbpf_log("relocate program %s (%zu instructions)", prog->name, prog->layout_cnt);
+	return tpbpf_obj_layout_program(obj, prog, false);
 }

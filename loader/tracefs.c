@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -22,6 +21,7 @@
 #include <linux/magic.h>
 
 #include "internal.h"
+#include "sys_bpf.h"
 #include "tracefs.h"
 
 #define NAME_MAX_LEN	255
@@ -222,6 +222,8 @@ static bool tracefs_at_default(void)
 
 static int find_root(void)
 {
+	int e;
+
 	if (tracefs_at_default()) {
 		strcpy(root, DEFAULT_TRACEFS);
 		tpbpf_log("tracefs: using %s (statfs says tracefs)", root);
@@ -251,11 +253,9 @@ static int find_root(void)
 				 "tracing needs root (or CAP_SYS_ADMIN and access "
 				 "to tracefs)", events_dir_denied(DEFAULT_TRACEFS) ?
 				 DEFAULT_TRACEFS : DEBUGFS_TRACING, strerror(EACCES));
-	tpbpf_log("tracefs: not mounted; mount(\"tracefs\", \"%s\")",
-		  DEFAULT_TRACEFS);
-	if (mount("nodev", DEFAULT_TRACEFS, "tracefs", 0, NULL) != 0) {
-		int e = errno;
-
+	tpbpf_log("tracefs: not mounted; mounting it at %s", DEFAULT_TRACEFS);
+	e = -tpbpf_sys_mount_tracefs(DEFAULT_TRACEFS);
+	if (e) {
 		return tpbpf_err(e, "tracefs is not mounted and mounting it at "
 				 "%s failed: %s; mount it with: mount -t tracefs "
 				 "nodev %s", DEFAULT_TRACEFS, strerror(e),
@@ -406,6 +406,41 @@ static void closest(const char *want, char **cands, size_t n, char *out,
 			break;
 		o += (size_t)w;
 	}
+}
+
+int tpbpf_tracefs_event_category(const char *name, char *category, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	int err = need_root();
+	DIR *d;
+
+	if (err)
+		return err;
+	if (!tpbpf_tracepoint_name_valid(name))
+		return invalid_name(name);
+	if (snprintf(path, sizeof(path), "%s/events", root) >= (int)sizeof(path))
+		return tpbpf_err(ENAMETOOLONG, "tracefs path too long");
+	d = opendir(path);
+	if (!d)
+		return tpbpf_err(errno, "cannot list %s: %s", path, strerror(errno));
+	err = -ENOENT;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !tpbpf_tracepoint_name_valid(de->d_name) ||
+		    snprintf(path, sizeof(path), "%s/events/%s/%s/format", root, de->d_name,
+			     name) >= (int)sizeof(path) || stat(path, &st) != 0)
+			continue;
+		if (strlen(de->d_name) >= len) {
+			err = -ENAMETOOLONG;
+			break;
+		}
+		strcpy(category, de->d_name);
+		err = 0;
+		break;
+	}
+	closedir(d);
+	return err == -ENOENT ? tpbpf_err(ENOENT, "no tracepoint named %s in any category", name) : err;
 }
 
 static bool category_exists(const char *category)

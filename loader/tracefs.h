@@ -23,6 +23,9 @@ void tpbpf_tracefs_quote(const char *s, char *buf, size_t len);
 /* Levenshtein distance between A and B (both at most 511 characters). */
 unsigned int tpbpf_edit_distance(const char *a, const char *b);
 
+/* The category that has an event NAME (the first found), in CATEGORY. */
+int tpbpf_tracefs_event_category(const char *name, char *category, size_t len);
+
 /* Remember an event ID read elsewhere (a format file's ID: line). */
 void tpbpf_tracefs_remember_id(const char *category, const char *name, int id);
 

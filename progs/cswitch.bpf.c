@@ -124,6 +124,7 @@ int on_switch(void *ctx)
 	TP_READ_FIELD(&ev.prev_pid, ctx, sched, sched_switch, prev_pid);
 	ev.ts_ns = bpf_ktime_get_ns();
 	ev.prev_tgid = prev_tgid;
+	ev.cpu = bpf_get_smp_processor_id();
 	/* A long: 4 bytes on 32-bit kernels. */
 	if (TP_FIELD_SIZE(sched, sched_switch, prev_state) == sizeof(state32)) {
 		TP_READ_FIELD(&state32, ctx, sched, sched_switch, prev_state);

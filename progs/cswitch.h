@@ -17,7 +17,7 @@ struct switch_event {
 	__s32 prev_pid;			/* thread IDs */
 	__s32 next_pid;
 	__u32 prev_tgid;		/* prev is current: its process is known */
-	__u32 pad;
+	__u32 cpu;			/* a ring buffer does not say */
 	char prev_comm[CSWITCH_COMM_LEN];
 	char next_comm[CSWITCH_COMM_LEN];
 };

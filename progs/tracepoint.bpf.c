@@ -8,6 +8,12 @@
  * Nothing here knows the tracepoint: its record size and the offsets of its
  * dynamic fields and string pointers come from the tp_info map, filled by
  * user space per event ID; the event ID comes from the attach cookie.
+ *
+ * Records are variable-length: the header, the record's own bytes, then
+ * each string's bytes as read, so a short path costs what it holds, and a
+ * path of 4095 bytes arrives whole. Every offset into the per-CPU buffer is
+ * clamped where it is computed, so the verifier of an old kernel (which
+ * tracks only what it sees checked) can prove each copy stays inside it.
  */
 #include "tpbpf_bpf.h"
 #include "event_output.h"
@@ -56,15 +62,17 @@ static __always_inline struct tp_event *start_event(void *ctx, struct tp_info **
 	e->hdr.event_id = id;
 	e->hdr.tgid = pid_tgid >> 32;
 	e->hdr.tid = (__u32)pid_tgid;
+	e->hdr.cpu = (__u16)bpf_get_smp_processor_id();
 	e->hdr.flags = 0;
-	e->hdr.strs_size = 0;
+	e->hdr.nr_strs = 0;
+	e->hdr.pad = 0;
 	bpf_get_current_comm(e->hdr.comm, sizeof(e->hdr.comm));
 	return e;
 }
 
-/* Copy the whole record, fixed part and dynamic data, into DST. */
+/* Copy the whole record, fixed part and dynamic data, to the start of the data. */
 static __always_inline __u64 copy_record(void *ctx, struct tp_info *info,
-					 struct tp_event *e, char *dst)
+					 struct tp_event *e)
 {
 	/* 64-bit, so the bounds check and the copy use the same register. */
 	__u64 size = info->fixed_size, end;
@@ -83,17 +91,17 @@ static __always_inline __u64 copy_record(void *ctx, struct tp_info *info,
 	}
 	if (size == 0)
 		size = 1;
-	bpf_probe_read_kernel(dst, size, ctx);
+	bpf_probe_read_kernel(e->data, size, ctx);
 	e->hdr.record_size = (__u32)size;
 	return size;
 }
 
-/* Never more than the scratch buffer holds. */
-static __always_inline void send(void *ctx, void *data, __u64 size)
+/* Never more than the buffer holds. */
+static __always_inline void send(void *ctx, struct tp_event *e, __u64 size)
 {
 	if (size > sizeof(struct tp_event))
 		size = sizeof(struct tp_event);
-	send_event(ctx, data, size);
+	send_event(ctx, e, size);
 }
 
 /* Any tracepoint: header and record. */
@@ -102,39 +110,58 @@ int tp_record(void *ctx)
 {
 	struct tp_info *info;
 	struct tp_event *e = start_event(ctx, &info);
-	__u64 size;
 
 	if (!e)
 		return 0;
-	/* The record goes right after the header: no string area. */
-	size = copy_record(ctx, info, e, (char *)e->strs);
-	send(ctx, e, sizeof(e->hdr) + size);
+	send(ctx, e, sizeof(e->hdr) + copy_record(ctx, info, e));
 	return 0;
 }
 
-/* Syscall tracepoints with const char * arguments: also the strings. */
+/*
+ * Syscall tracepoints with const char * arguments: the record, then each
+ * string right after the previous one, read with bpf_probe_read_user_str()
+ * up to the --strlen bound (TPBPF_CONST(str_max)) plus one character that
+ * tells a longer string.
+ */
 SEC("tracepoint")
 int tp_syscall(void *ctx)
 {
+	__u64 off, max = TPBPF_CONST(str_max);
 	struct tp_info *info;
 	struct tp_event *e = start_event(ctx, &info);
-	__u64 size;
 
 	if (!e)
 		return 0;
+	if (max > TP_STR_MAX || max == 0)
+		max = TP_STR_MAX;
+	off = copy_record(ctx, info, e);
 #pragma unroll
 	for (int i = 0; i < TP_MAX_STRS; i++) {
 		const char *ptr = 0;
+		long n;
 
 		e->hdr.str_len[i] = 0;
 		if (i >= info->nr_strs)
 			continue;
+		/* Strings before this one took at most the bound each. */
+		if (off > TP_MAX_RECORD + i * TP_STR_MAX)
+			off = TP_MAX_RECORD + i * TP_STR_MAX;
 		bpf_probe_read_kernel(&ptr, sizeof(ptr), (char *)ctx + (info->str_off[i] & 0xfff));
-		e->hdr.str_len[i] = bpf_probe_read_user_str(e->strs[i], TP_STR_LEN, ptr);
+		n = bpf_probe_read_user_str(e->data + off, TP_STR_READ(max), ptr);
+		e->hdr.nr_strs = i + 1;
+		if (n <= 0) {
+			e->hdr.str_len[i] = n < 0 ? (__s32)n : 0;
+			continue;
+		}
+		if ((__u64)n > max + 1) {
+			e->hdr.flags |= TP_FLAG_STR_CUT(i);
+			n = max + 1;
+		}
+		n--;	/* the NUL, or the character past the bound */
+		e->hdr.str_len[i] = (__s32)n;
+		off += n;
 	}
-	e->hdr.strs_size = sizeof(e->strs);
-	size = copy_record(ctx, info, e, e->record);
-	send(ctx, e, sizeof(e->hdr) + sizeof(e->strs) + size);
+	send(ctx, e, sizeof(e->hdr) + off);
 	return 0;
 }
 

@@ -11,7 +11,15 @@
 #define TP_MAX_RECORD 4096	/* bytes of a record copied, at most */
 #define TP_MAX_DYN 4		/* __data_loc/__rel_loc fields followed */
 #define TP_MAX_STRS 3		/* user strings of a syscall read */
-#define TP_STR_LEN 256		/* bytes per user string, NUL included */
+#define TP_STR_MAX 4095		/* characters of a user string, at most (--strlen) */
+/*
+ * A string is read with room for one character more than its bound (and
+ * the NUL): when that character is there, the string was longer than the
+ * bound and is marked cut; only the bound is sent.
+ */
+#define TP_STR_READ(max) ((max) + 2)
+/* Where the record and the strings go: the last string's read may reach the end. */
+#define TP_DATA_SIZE (TP_MAX_RECORD + (TP_MAX_STRS - 1) * TP_STR_MAX + TP_STR_READ(TP_STR_MAX) + 7)
 
 /* Per tracepoint, filled by user space, keyed by event ID (__u32). */
 struct tp_info {
@@ -25,24 +33,30 @@ struct tp_info {
 };
 
 #define TP_FLAG_RECORD_CUT 1		/* record longer than TP_MAX_RECORD */
+#define TP_FLAG_STR_CUT(i) (2u << (i))	/* string I longer than the bound */
 
-/* What each event sends: the header, TP_MAX_STRS strings if any, the record. */
+/*
+ * What each event sends, and only as many bytes as it holds: the header,
+ * record_size bytes of record, then nr_strs strings of str_len[i] bytes
+ * each (no NUL, no padding; a negative str_len sends nothing).
+ */
 struct tp_event_hdr {
 	__u64 ts_ns;			/* bpf_ktime_get_ns() */
 	__u32 event_id;			/* the attach cookie: which tracepoint */
 	__u32 tgid;
 	__u32 tid;
 	__u32 record_size;		/* bytes of record that follow */
-	__u32 strs_size;		/* 0, or TP_MAX_STRS * TP_STR_LEN */
-	__u32 flags;
-	__s32 str_len[TP_MAX_STRS];	/* bpf_probe_read_user_str() results */
+	__u16 cpu;			/* where it ran (a ring buffer does not say) */
+	__u16 flags;			/* TP_FLAG_* */
+	__u16 nr_strs;			/* user strings after the record */
+	__u16 pad;
+	__s32 str_len[TP_MAX_STRS];	/* bytes sent, or -errno: unreadable */
 	char comm[16];
 };
 
 struct tp_event {
 	struct tp_event_hdr hdr;
-	char strs[TP_MAX_STRS][TP_STR_LEN];
-	char record[TP_MAX_RECORD];
+	char data[TP_DATA_SIZE];	/* the record, then the strings */
 };
 
 #endif

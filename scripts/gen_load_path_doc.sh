@@ -189,27 +189,42 @@ remembers it; programs that use \`TP_EVENT_ID()\` need 5.15 anyway (the
 \`bpf_get_attach_cookie\` helper). Before 4.14 a tracepoint event took only one
 program (\`EEXIST\`).
 
-## 7. Read events (loader/perf_reader.c, loader/perf_ring.c)
+## 7. Read events (loader/event_reader.c: perf_reader.c, perf_ring.c; ringbuf_reader.c, ringbuf.c)
 
-For a \`BPF_MAP_TYPE_PERF_EVENT_ARRAY\` map: one
+One reader for both kinds of map a program sends records to; it asks the
+map which it is (\`BPF_OBJ_GET_INFO_BY_FD\`). For a
+\`BPF_MAP_TYPE_PERF_EVENT_ARRAY\` map: one
 \`perf_event_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_BPF_OUTPUT)\` per CPU,
 its ring \`mmap\`ed, its fd stored in the map's slot for that CPU with
 \`BPF_MAP_UPDATE_ELEM\`; \`bpf_perf_event_output()\` in the program writes
 into the current CPU's ring (\`bpf_perf_event_output()\` in
 kernel/trace/bpf_trace.c), and tpbpf reads the records, and the lost-record
-counts, from user space. \`tpbpf load\` prints the records of a map named
-\`events\` as hex.
+counts, from user space. For a \`BPF_MAP_TYPE_RINGBUF\` map (5.8+), the
+map is the ring, one for all CPUs: its consumer page is \`mmap\`ed
+read-write, its producer page and data (mapped twice in a row, so no
+record is cut by the end) read-only (\`ringbuf_map_mmap_kern()\` in
+kernel/bpf/ringbuf.c), and the map fd itself goes in the epoll set.
+\`tpbpf load\` prints the records of a map named \`events\` (or of the
+object's only map of either kind) as hex.
 
-$(lines '(perf ring|BPF output|ioctl\(fd [0-9]+, PERF_EVENT_IOC_ENABLE|perf reader)' 12)
+$(lines '(perf ring|BPF output|ioctl\(fd [0-9]+, PERF_EVENT_IOC_ENABLE|perf reader|ring buffer)' 12)
 
 ## 8. Tear down (loader/attach.c, loader/object.c)
 
-Closing the fds is the whole teardown: the link (or perf event), then the
-programs and maps; the kernel frees each object when its last reference goes
-(\`bpf_link_release()\`, \`bpf_prog_release()\`, \`bpf_map_release()\`).
-Nothing stays attached after tpbpf exits, even on a signal.
+Closing the fds is the whole teardown: the links (or perf events), then
+the programs and maps; the kernel frees each object when its last
+reference goes (\`bpf_link_release()\`, \`bpf_prog_release()\`,
+\`bpf_map_release()\`). Nothing stays attached after tpbpf exits, even on
+a signal. Two of these closes wait: closing a BPF link on a tracepoint's
+perf event waits until no CPU can still run the program (a grace period,
+in \`perf_event_detach_bpf_prog()\`), and closing a tracepoint's last perf
+event waits for another under the kernel's global \`event_mutex\`
+(\`perf_trace_event_unreg()\`). So tpbpf first closes every link at once,
+from several threads (one grace period for all: the programs stop), then
+reports, then closes the perf events, again at once (they queue on the
+mutex, the part only the kernel can shorten).
 
-$(lines '(detach|close fd|released)' 10)
+$(lines '(detach|close\([0-9]+\): (link|perf event))' 16)
 
 ## Tracepoint or raw tracepoint?
 

@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tool.h"
+#include "percpu_counter.h"
 #include "../progs/cswitch.h"
 
 struct cswitch_opts {
@@ -32,6 +32,7 @@ struct cswitch {
 	struct session s;
 	const struct cswitch_opts *o;
 	uint64_t start_ns;		/* CLOCK_MONOTONIC, as bpf_ktime_get_ns() */
+	struct count_table table;	/* --top */
 };
 
 struct count_row {
@@ -57,6 +58,7 @@ static void usage(FILE *f)
 		"  -h, --help           this help\n");
 }
 
+/* -1: run the command; otherwise the exit status to end with now. */
 static int parse_args(int argc, char **argv, struct cswitch_opts *o)
 {
 	static const struct option longopts[] = {
@@ -66,15 +68,11 @@ static int parse_args(int argc, char **argv, struct cswitch_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, r;
+	struct opt_reader r = { .cmd = "cswitch", .shortopts = COMMON_SHORT_OPTS "T:i:h",
+				.longopts = longopts, .usage = usage, .common = &o->common };
+	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "T:i:h", longopts, NULL)) != -1) {
-		r = common_opt("cswitch", c, optarg, &o->common);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = next_opt(&r, argc, argv)) > 0) {
 		switch (c) {
 		case 'T':
 			if (!parse_uint("cswitch", "--top", optarg, 1UL << 20, &o->top))
@@ -82,31 +80,16 @@ static int parse_args(int argc, char **argv, struct cswitch_opts *o)
 			o->top_mode = true;
 			break;
 		case 'i':
-			if (!parse_uint("cswitch", "-i", optarg, 365UL * 24 * 3600, &o->interval))
+			if (!parse_interval("cswitch", optarg, &o->interval))
 				return EXIT_USAGE;
-			if (o->interval == 0)
-				return tool_usage_error("cswitch", "-i wants at least 1 second");
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			return tool_usage_error("cswitch", "bad option");
 		}
 	}
-	if (optind < argc)
-		return tool_usage_error("cswitch", "unexpected argument '%s'", argv[optind]);
+	if (c < 0)
+		return r.rc;
 	if (o->interval && !o->top_mode)
 		return tool_usage_error("cswitch", "-i goes with --top");
-	return 0;
-}
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return -1;
 }
 
 /*
@@ -133,10 +116,12 @@ static const char *state_letters(int64_t state, char *buf)
 static void on_switch(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct cswitch *c = ctx;
+	struct outbuf *o = &stdout_buf;
 	struct switch_event ev;
 	char state[12];
 	double t;
 
+	(void)cpu;	/* the event says, for either kind of ring */
 	if (size < sizeof(ev))
 		return;
 	memcpy(&ev, data, sizeof(ev));
@@ -144,19 +129,19 @@ static void on_switch(void *ctx, int cpu, const void *data, uint32_t size)
 	t = (double)(int64_t)(ev.ts_ns - c->start_ns) / 1e9;
 	state_letters(ev.prev_state, state);
 	if (c->o->common.json) {
-		printf("{\"time\":%.6f,\"cpu\":%d,\"prev_comm\":", t, cpu);
-		print_json_string(stdout, ev.prev_comm, CSWITCH_COMM_LEN);
-		printf(",\"prev_pid\":%d,\"prev_tgid\":%u,\"prev_state\":\"%s\",\"next_comm\":",
-		       ev.prev_pid, ev.prev_tgid, state);
-		print_json_string(stdout, ev.next_comm, CSWITCH_COMM_LEN);
-		printf(",\"next_pid\":%d}\n", ev.next_pid);
+		ob_printf(o, "{\"time\":%.6f,\"cpu\":%u,\"prev_comm\":", t, ev.cpu);
+		ob_json_string(o, ev.prev_comm, CSWITCH_COMM_LEN);
+		ob_printf(o, ",\"prev_pid\":%d,\"prev_tgid\":%u,\"prev_state\":\"%s\",\"next_comm\":",
+			  ev.prev_pid, ev.prev_tgid, state);
+		ob_json_string(o, ev.next_comm, CSWITCH_COMM_LEN);
+		ob_printf(o, ",\"next_pid\":%d}\n", ev.next_pid);
 		return;
 	}
-	printf("%-12.6f %3d ", t, cpu);
-	print_escaped_padded(stdout, ev.prev_comm, CSWITCH_COMM_LEN, 16);
-	printf(" %8d %-5s -> ", ev.prev_pid, state);
-	print_escaped_padded(stdout, ev.next_comm, CSWITCH_COMM_LEN, 16);
-	printf(" %8d\n", ev.next_pid);
+	ob_printf(o, "%-12.6f %3u ", t, ev.cpu);
+	ob_escaped_padded(o, ev.prev_comm, CSWITCH_COMM_LEN, 16);
+	ob_printf(o, " %8d %-5s -> ", ev.prev_pid, state);
+	ob_escaped_padded(o, ev.next_comm, CSWITCH_COMM_LEN, 16);
+	ob_printf(o, " %8d\n", ev.next_pid);
 }
 
 static int by_switches_desc(const void *a, const void *b)
@@ -168,136 +153,42 @@ static int by_switches_desc(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-/* Every entry of MAP into *ROWS (malloc'd); with RESET, deleted as read. */
-static int read_counts(const struct tpbpf_map *map, bool reset,
-		       struct count_row **rows, size_t *n)
+static unsigned long long row_count(const void *row)
 {
-	struct tpbpf_map_entries e;
-	int err;
-
-	*rows = NULL;
-	*n = 0;
-	err = tpbpf_map_snapshot(map, reset, &e);
-	if (err)
-		return err;
-	*rows = calloc(e.n ? e.n : 1, sizeof(**rows));
-	if (!*rows) {
-		tpbpf_map_entries_free(&e);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < e.n; i++) {
-		memcpy(&(*rows)[i].pid, (char *)e.keys + i * e.key_size, sizeof((*rows)[i].pid));
-		memcpy(&(*rows)[i].val, (char *)e.values + i * e.value_size, sizeof((*rows)[i].val));
-	}
-	*n = e.n;
-	tpbpf_map_entries_free(&e);
-	return 0;
+	return ((const struct count_row *)row)->val.switches;
 }
 
-static void print_rows(const struct cswitch_opts *o, const struct count_row *rows,
-		       size_t n, const char *stamp)
+static void print_header(const void *ctx)
 {
-	size_t shown = o->top && o->top < n ? o->top : n;
-
-	if (!o->common.json) {
-		if (stamp)
-			printf("[%s]\n", stamp);
-		printf("%-7s %-16s %10s\n", "PID", "COMM", "SWITCHES");
-	}
-	for (size_t i = 0; i < shown; i++) {
-		const struct count_row *r = &rows[i];
-
-		if (o->common.json) {
-			printf("{");
-			if (stamp)
-				printf("\"time\":\"%s\",", stamp);
-			printf("\"pid\":%u,\"comm\":", r->pid);
-			print_json_string(stdout, r->val.comm, CSWITCH_COMM_LEN);
-			printf(",\"switches\":%llu}\n", (unsigned long long)r->val.switches);
-			continue;
-		}
-		printf("%-7u ", r->pid);
-		print_escaped_padded(stdout, r->val.comm, CSWITCH_COMM_LEN, 16);
-		printf(" %10llu\n", (unsigned long long)r->val.switches);
-	}
-	if (!o->common.json && stamp)
-		printf("\n");
-	fflush(stdout);
+	(void)ctx;
+	printf("%-7s %-16s %10s", "PID", "COMM", "SWITCHES");
 }
 
-/* One table of what the map holds now; adds its total to *TOTAL. */
-static int report(struct session *s, const struct cswitch_opts *o, bool reset,
-		  unsigned long long *total)
+static void print_row(const void *ctx, const void *row, bool json)
 {
-	struct tpbpf_map *map = tpbpf_object_find_map(s->obj, "counts");
-	struct count_row *rows;
-	char stamp[16];
-	size_t n;
-	int err;
+	const struct count_row *r = row;
 
-	if (!map)
-		return tool_error("cswitch: the built-in program has no map counts");
-	err = read_counts(map, reset, &rows, &n);
-	if (err)
-		return tool_lib_error(err, "cswitch: reading the counts");
-	qsort(rows, n, sizeof(*rows), by_switches_desc);
-	for (size_t i = 0; i < n; i++)
-		*total += rows[i].val.switches;
-	if (o->interval)
-		clock_stamp(stamp, sizeof(stamp));
-	print_rows(o, rows, n, o->interval ? stamp : NULL);
-	free(rows);
-	return 0;
-}
-
-/* Sum of the per-CPU "missed" counter: switches that found the map full. */
-static unsigned long long missed_switches(struct session *s)
-{
-	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "missed");
-	unsigned long long sum = 0;
-	int cpus = tpbpf_num_possible_cpus();
-	uint32_t key = 0;
-	uint64_t *vals;
-
-	if (!m || cpus <= 0)
-		return 0;
-	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(m, &key, vals) == 0)
-		for (int i = 0; i < cpus; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
-}
-
-/* --top: run for the duration, a table every interval and at the end. */
-static int run_top(struct session *s, const struct cswitch_opts *o)
-{
-	unsigned long duration = o->common.duration, elapsed = 0;
-	unsigned long long total = 0, missed;
-	int err;
-
-	for (;;) {
-		unsigned long chunk = o->interval ? o->interval : duration;
-		bool done;
-
-		if (o->interval && duration && duration - elapsed < chunk)
-			chunk = duration - elapsed;
-		err = run_until_stop(chunk, NULL, NULL);
-		if (err)
-			return tool_lib_error(err, "cswitch");
-		elapsed += chunk;
-		done = stop_requested || !o->interval || (duration && elapsed >= duration);
-		/* The last table is exact: nothing counts after the detach. */
-		if (done) {
-			block_stop_signals();
-			tpbpf_object_detach(s->obj);
-		}
-		err = report(s, o, !done, &total);
-		if (err || done)
-			break;
+	(void)ctx;
+	if (json) {
+		printf("\"pid\":%u,\"comm\":", r->pid);
+		print_json_string(stdout, r->val.comm, CSWITCH_COMM_LEN);
+		printf(",\"switches\":%llu", (unsigned long long)r->val.switches);
+		return;
 	}
-	missed = missed_switches(s);
-	fprintf(stderr, "tpbpf: cswitch: %llu context switches counted\n", total);
+	printf("%-7u ", r->pid);
+	print_escaped_padded(stdout, r->val.comm, CSWITCH_COMM_LEN, 16);
+	printf(" %10llu", (unsigned long long)r->val.switches);
+}
+
+/* --top: the last table is exact, nothing counts after the detach. */
+static int final_report(void *ctx)
+{
+	struct cswitch *c = ctx;
+	unsigned long long missed;
+	int err = count_table_print(&c->table, false);
+
+	missed = percpu_counter_sum(c->s.obj, "missed");
+	fprintf(stderr, "tpbpf: cswitch: %llu context switches counted\n", c->table.total);
 	if (missed)
 		fprintf(stderr, "tpbpf: cswitch: %llu switches not counted: the map of %u threads was full\n",
 			missed, CSWITCH_MAX_ENTRIES);
@@ -311,24 +202,27 @@ int cmd_cswitch(int argc, char **argv)
 	int rc;
 
 	rc = parse_args(argc, argv, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc >= 0)
+		return rc;
 	if (session_open(&c.s, "cswitch", "cswitch", &o.common))
-		return session_close(&c.s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(c.s.obj, "top_mode", o.top_mode);
-	if (rc)
-		return session_close(&c.s, tool_lib_error(rc, "cswitch"));
-	if (session_load(&c.s))
-		return session_close(&c.s, EXIT_FAIL);
+		return session_end(&c.s, EXIT_FAIL);
+	if (tool_set_const("cswitch", c.s.obj, "top_mode", o.top_mode) || session_load(&c.s))
+		return session_end(&c.s, EXIT_FAIL);
 	if (o.top_mode) {
 		if (session_attach(&c.s))
-			return session_close(&c.s, EXIT_FAIL);
-		rc = run_top(&c.s, &o) ? EXIT_FAIL : EXIT_OK;
-		return session_close(&c.s, rc);
+			return session_end(&c.s, EXIT_FAIL);
+		c.table = (struct count_table){ .cmd = "cswitch", .s = &c.s,
+			.layout = ROW_LAYOUT(struct count_row, pid, val), .cmp = by_switches_desc,
+			.count = row_count, .print_header = print_header, .print_row = print_row,
+			.json = o.common.json, .top = o.top, .interval = o.interval };
+		session_on_end(&c.s, final_report, &c);
+		rc = session_run_every(&c.s, o.interval, count_table_tick, &c.table) ?
+		     EXIT_FAIL : EXIT_OK;
+		return session_end(&c.s, rc);
 	}
 	/* Rings before attaching: an event sent before its ring exists is lost. */
 	if (session_read_events(&c.s, "events", on_switch, &c))
-		return session_close(&c.s, EXIT_FAIL);
+		return session_end(&c.s, EXIT_FAIL);
 	if (!o.common.json) {
 		printf("%-12s %3s %-16s %8s %-5s    %-16s %8s\n", "TIME(s)", "CPU", "PREV_COMM",
 		       "PREV_PID", "STATE", "NEXT_COMM", "NEXT_PID");
@@ -336,7 +230,7 @@ int cmd_cswitch(int argc, char **argv)
 	}
 	c.start_ns = monotonic_ns();
 	if (session_attach(&c.s))
-		return session_close(&c.s, EXIT_FAIL);
+		return session_end(&c.s, EXIT_FAIL);
 	rc = session_run(&c.s) ? EXIT_FAIL : EXIT_OK;
-	return session_close(&c.s, rc);
+	return session_end(&c.s, rc);
 }

@@ -83,39 +83,23 @@ static void print_table(const char *cat, const char *name,
 	}
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void print_json(const char *cat, const char *name,
 		       const struct tpbpf_format *fmt)
 {
 	unsigned int i;
 
 	printf("{\"id\":%d,\"category\":", fmt->id);
-	json_string(cat);
+	print_json_cstring(stdout, cat);
 	printf(",\"name\":");
-	json_string(name);
+	print_json_cstring(stdout, name);
 	printf(",\"fixed_size\":%u,\"fields\":[", fmt->fixed_size);
 	for (i = 0; i < fmt->nr_fields; i++) {
 		const struct tpbpf_field *f = &fmt->fields[i];
 
 		printf("%s{\"type\":", i ? "," : "");
-		json_string(f->type);
+		print_json_cstring(stdout, f->type);
 		printf(",\"name\":");
-		json_string(f->name);
+		print_json_cstring(stdout, f->name);
 		printf(",\"offset\":%u,\"size\":%u,\"signed\":%s,\"kind\":\"%s\","
 		       "\"common\":%s,\"array_len\":%u,\"string\":%s}",
 		       f->offset, f->size, f->is_signed ? "true" : "false",

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tool.h"
+#include "tpbpf_inspect.h"
 
 #define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
 #define CALL (BPF_JMP | BPF_CALL)
@@ -28,7 +29,7 @@ static void usage(FILE *f)
 		"sub-programs, maps, global data, every relocation and what it becomes on this\n"
 		"kernel, and the oldest kernel the object can run on, with the reasons.\n\n"
 		"  --disasm             each program's instructions after relocation, disassembled\n"
-		"                       with LLVM (llvm-mc; map fds are made up: 1000 + map index)\n"
+		"                       with LLVM (llvm-mc; map references are 0 until loaded)\n"
 		"  --json               everything as one JSON object\n"
 		"  --const NAME=VALUE   value of TPBPF_CONST(NAME), as tpbpf load --const\n");
 }
@@ -40,6 +41,8 @@ static const char *kind_name(enum tpbpf_prog_kind k)
 		return "tracepoint";
 	case TPBPF_PROG_RAW_TRACEPOINT:
 		return "raw tracepoint";
+	case TPBPF_PROG_OTHER:
+		return "not loaded";
 	case TPBPF_PROG_RAW_TRACEPOINT_WRITABLE:
 		return "writable raw tracepoint";
 	}
@@ -57,6 +60,8 @@ static const char *reloc_kind_name(enum tpbpf_reloc_kind k, bool json)
 		return "call";
 	case TPBPF_RELOC_CONST:
 		return json ? "const" : "load-time constant";
+	case TPBPF_RELOC_CORE:
+		return json ? "core" : "CO-RE";
 	case TPBPF_RELOC_INVALID:
 		return "invalid";
 	}
@@ -87,6 +92,7 @@ struct reloc {
 	const struct tpbpf_program *prog;
 	size_t insn, sec_insn;
 	char *section, *symbol, *target, *detail;
+	char *text;		/* the entry in words, as -v prints it */
 	enum tpbpf_reloc_kind kind;
 	uint64_t value;
 	int err;
@@ -125,14 +131,16 @@ static int on_reloc(void *ctx, const struct tpbpf_reloc_info *i)
 {
 	struct report *r = ctx;
 	struct reloc *n = realloc(r->relocs, (r->nr_relocs + 1) * sizeof(*n));
+	char text[1024];
 
 	if (!n)
 		return -ENOMEM;
 	r->relocs = n;
 	n = &r->relocs[r->nr_relocs++];
+	tpbpf_reloc_describe(i, text, sizeof(text));
 	*n = (struct reloc){ i->prog, i->insn, i->sec_insn, keep(r, i->section),
 			     keep(r, i->symbol), keep(r, i->target), keep(r, i->detail),
-			     i->kind, i->value, i->err };
+			     keep(r, text), i->kind, i->value, i->err };
 	return r->oom ? -ENOMEM : 0;
 }
 
@@ -196,6 +204,7 @@ static void report_free(struct report *r)
 		free(r->relocs[i].symbol);
 		free(r->relocs[i].target);
 		free(r->relocs[i].detail);
+		free(r->relocs[i].text);
 	}
 	for (size_t i = 0; i < r->nr_reqs; i++) {
 		free(r->reqs[i].what);
@@ -376,43 +385,42 @@ out:
 }
 
 /* What an instruction refers to, after relocation: "map counts", ... */
-static void annotate(const struct tpbpf_object *obj, const struct report *r,
+static void annotate(const struct report *r,
 		     const struct tpbpf_program *prog, const struct bpf_insn *insns,
 		     size_t i, char *buf, size_t len)
 {
 	const struct bpf_insn *in = &insns[i];
-	const struct tpbpf_map *m;
 
 	buf[0] = '\0';
-	if (in->code == LD_IMM64 && (in->src_reg == BPF_PSEUDO_MAP_FD ||
-				     in->src_reg == BPF_PSEUDO_MAP_VALUE)) {
-		int idx = in->imm - TPBPF_INSPECT_FD_BASE;
+	/* The plan says what an instruction refers to; helpers say themselves. */
+	for (size_t k = 0; k < r->nr_relocs; k++) {
+		const struct reloc *x = &r->relocs[k];
 
-		m = idx >= 0 && (size_t)idx < tpbpf_object_map_count(obj) ?
-		    tpbpf_object_map(obj, (size_t)idx) : NULL;
-		if (in->src_reg == BPF_PSEUDO_MAP_FD)
-			snprintf(buf, len, "map %s", m ? tpbpf_map_name(m) : "?");
-		else
-			snprintf(buf, len, "map %s value + %d", m ? tpbpf_map_name(m) : "?",
-				 in[1].imm);
+		if (x->prog != prog || x->insn != i)
+			continue;
+		switch (x->kind) {
+		case TPBPF_RELOC_MAP_FD:
+			snprintf(buf, len, "map %s", x->target);
+			break;
+		case TPBPF_RELOC_MAP_VALUE:
+			snprintf(buf, len, "map %s value + %llu", x->target,
+				 (unsigned long long)x->value);
+			break;
+		case TPBPF_RELOC_CONST:
+			snprintf(buf, len, "%s", x->target);
+			break;
+		case TPBPF_RELOC_CALL:
+			snprintf(buf, len, "bpf-to-bpf call of %s", x->target);
+			break;
+		default:
+			snprintf(buf, len, "refused: %s", x->detail);
+		}
 		return;
 	}
 	if (in->code == CALL && in->src_reg == 0) {
 		const char *h = tpbpf_helper_name((uint32_t)in->imm);
 
 		snprintf(buf, len, "bpf_%s", h ? h : "?");
-		return;
-	}
-	for (size_t k = 0; k < r->nr_relocs; k++) {
-		const struct reloc *x = &r->relocs[k];
-
-		if (x->prog != prog || x->insn != i)
-			continue;
-		if (x->kind == TPBPF_RELOC_CONST)
-			snprintf(buf, len, "%s", x->target);
-		else if (x->kind == TPBPF_RELOC_CALL)
-			snprintf(buf, len, "bpf-to-bpf call of %s", x->target);
-		return;
 	}
 }
 
@@ -438,18 +446,26 @@ static void disasm_free(struct disasm *d)
 	free(d->note);
 }
 
-static void disasm_program(struct tpbpf_object *obj, const struct report *r,
-			   struct tpbpf_program *prog, struct disasm *d)
+static void disasm_program(const struct report *r, struct tpbpf_program *prog,
+			   struct disasm *d)
 {
 	char note[256];
 	int err;
 
 	memset(d, 0, sizeof(*d));
-	err = tpbpf_program_relocate_preview(prog);
-	d->relocated = !err;
+	err = tpbpf_program_layout(prog);
 	if (err)
-		snprintf(d->why_buf, sizeof(d->why_buf), "not relocated (%s): instructions as in the object",
+		snprintf(d->why_buf, sizeof(d->why_buf), "not laid out (%s): instructions as in the object",
 			 tpbpf_error_detail());
+	/* Constants the plan could not resolve here are left 0: say so. */
+	for (size_t k = 0; !err && k < r->nr_relocs; k++) {
+		if (r->relocs[k].prog != prog || !r->relocs[k].err)
+			continue;
+		err = r->relocs[k].err;
+		snprintf(d->why_buf, sizeof(d->why_buf), "not fully relocated: %s at insn %zu is unresolved (shown as 0); see the relocations",
+			 r->relocs[k].target, r->relocs[k].insn);
+	}
+	d->relocated = !err;
 	d->insns = tpbpf_program_insns(prog, &d->cnt);
 	d->text = calloc(d->cnt + 1, sizeof(*d->text));
 	d->note = calloc(d->cnt + 1, sizeof(*d->note));
@@ -460,7 +476,7 @@ static void disasm_program(struct tpbpf_object *obj, const struct report *r,
 	if (llvm_disasm(d->insns, d->cnt, d->text, &d->why) == 0 && err)
 		d->why = d->why_buf;
 	for (size_t i = 0; i < d->cnt; i++) {
-		annotate(obj, r, prog, d->insns, i, note, sizeof(note));
+		annotate(r, prog, d->insns, i, note, sizeof(note));
 		d->note[i] = strdup(note);
 	}
 }
@@ -472,7 +488,10 @@ static void print_text(struct tpbpf_object *obj, const char *path, struct report
 {
 	char v[32], tb[32];
 
-	printf("object %s (license %s)\n", path, tpbpf_object_license(obj));
+	printf("object %s (license %s)\n", path, tpbpf_object_license(obj)[0] ?
+	       tpbpf_object_license(obj) : "none: GPL-only helpers are refused");
+	for (size_t i = 0; i < tpbpf_object_warning_count(obj); i++)
+		printf("warning: %s\n", tpbpf_object_warning(obj, i));
 	printf("\nprograms:\n");
 	for (size_t p = 0; p < tpbpf_object_program_count(obj); p++) {
 		struct tpbpf_program *prog = tpbpf_object_program(obj, p);
@@ -482,10 +501,14 @@ static void print_text(struct tpbpf_object *obj, const char *path, struct report
 
 		tpbpf_program_insns(prog, &own);
 		total = tpbpf_program_describe_subprogs(prog, on_subprog, &s);
-		printf("  %s\n    section %s, %s, attach target %s\n", tpbpf_program_name(prog),
-		       tpbpf_program_section(prog), kind_name(tpbpf_program_kind(prog)),
-		       tpbpf_program_target(prog)[0] ? tpbpf_program_target(prog) :
-		       "none in the section (give --attach PROG=CAT/NAME)");
+		if (tpbpf_program_skip_reason(prog))
+			printf("  %s\n    section %s, not loaded: %s\n", tpbpf_program_name(prog),
+			       tpbpf_program_section(prog), tpbpf_program_skip_reason(prog));
+		else
+			printf("  %s\n    section %s, %s, attach target %s\n", tpbpf_program_name(prog),
+			       tpbpf_program_section(prog), kind_name(tpbpf_program_kind(prog)),
+			       tpbpf_program_target(prog)[0] ? tpbpf_program_target(prog) :
+			       "none in the section (give --attach PROG=CAT/NAME)");
 		if (total >= 0)
 			printf("    %d instructions: %zu of its own, %d from .text\n", total, own,
 			       total - (int)own);
@@ -534,31 +557,8 @@ static void print_text(struct tpbpf_object *obj, const char *path, struct report
 	for (size_t i = 0; i < r->nr_relocs; i++) {
 		const struct reloc *x = &r->relocs[i];
 
-		printf("  %s insn %zu (%s %zu): %s %s -> ", tpbpf_program_name(x->prog), x->insn,
-		       x->section, x->sec_insn, reloc_kind_name(x->kind, false),
-		       x->symbol[0] ? x->symbol : "(relative call)");
-		switch (x->kind) {
-		case TPBPF_RELOC_MAP_FD:
-			printf("fd of map %s\n", x->target);
-			break;
-		case TPBPF_RELOC_MAP_VALUE:
-			printf("map %s, value offset %llu\n", x->target,
-			       (unsigned long long)x->value);
-			break;
-		case TPBPF_RELOC_CALL:
-			printf(".text function %s at insn %llu\n", x->target,
-			       (unsigned long long)x->value);
-			break;
-		case TPBPF_RELOC_CONST:
-			if (x->err)
-				printf("%s: unresolved: %s\n", x->target, x->detail);
-			else
-				printf("%s = %llu\n", x->target, (unsigned long long)x->value);
-			break;
-		case TPBPF_RELOC_INVALID:
-			printf("refused: %s\n", x->detail);
-			break;
-		}
+		printf("  %s insn %zu (%s %zu): %s\n", tpbpf_program_name(x->prog), x->insn,
+		       x->section, x->sec_insn, x->text);
 	}
 
 	version_text((unsigned int)r->min_version, v, sizeof(v));
@@ -583,9 +583,9 @@ static void print_text(struct tpbpf_object *obj, const char *path, struct report
 		struct tpbpf_program *prog = tpbpf_object_program(obj, p);
 		struct disasm d;
 
-		disasm_program(obj, r, prog, &d);
+		disasm_program(r, prog, &d);
 		printf("\ndisassembly of %s (%s):\n", tpbpf_program_name(prog),
-		       d.relocated ? "after relocation; map fds made up, 1000 + map index" :
+		       d.relocated ? "after relocation; map references are 0 until the object is loaded" :
 		       "not relocated");
 		if (d.why)
 			printf("  (%s)\n", d.why);
@@ -605,20 +605,15 @@ static void print_text(struct tpbpf_object *obj, const char *path, struct report
 
 /* ---- JSON output ------------------------------------------------------------ */
 
-static void js(const char *s)
-{
-	print_json_string(stdout, s ? s : "", strlen(s ? s : ""));
-}
-
 static void print_json(struct tpbpf_object *obj, const char *path, struct report *r,
 		       bool disasm)
 {
 	char v[32], tb[32];
 
 	printf("{\"object\":");
-	js(path);
+	print_json_cstring(stdout, path);
 	printf(",\"license\":");
-	js(tpbpf_object_license(obj));
+	print_json_cstring(stdout, tpbpf_object_license(obj));
 	printf(",\"programs\":[");
 	for (size_t p = 0; p < tpbpf_object_program_count(obj); p++) {
 		struct tpbpf_program *prog = tpbpf_object_program(obj, p);
@@ -629,17 +624,19 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 		tpbpf_program_insns(prog, &own);
 		total = tpbpf_program_describe_subprogs(prog, on_subprog, &s);
 		printf("%s{\"name\":", p ? "," : "");
-		js(tpbpf_program_name(prog));
+		print_json_cstring(stdout, tpbpf_program_name(prog));
 		printf(",\"section\":");
-		js(tpbpf_program_section(prog));
+		print_json_cstring(stdout, tpbpf_program_section(prog));
 		printf(",\"kind\":");
-		js(kind_name(tpbpf_program_kind(prog)));
+		print_json_cstring(stdout, kind_name(tpbpf_program_kind(prog)));
 		printf(",\"target\":");
-		js(tpbpf_program_target(prog));
+		print_json_cstring(stdout, tpbpf_program_target(prog));
+		printf(",\"not_loaded\":");
+		print_json_cstring(stdout, tpbpf_program_skip_reason(prog));
 		printf(",\"own_insns\":%zu,\"insns\":%d,\"subprograms\":[", own, total);
 		for (size_t i = 0; i < s.n; i++) {
 			printf("%s{\"name\":", i ? "," : "");
-			js(s.v[i].name);
+			print_json_cstring(stdout, s.v[i].name);
 			printf(",\"insn\":%zu,\"insns\":%zu}", s.v[i].insn, s.v[i].cnt);
 		}
 		printf("]");
@@ -648,24 +645,18 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 			struct disasm d;
 			bool first = true;
 
-			disasm_program(obj, r, prog, &d);
+			disasm_program(r, prog, &d);
 			printf(",\"relocated\":%s,\"disasm_note\":", d.relocated ? "true" : "false");
-			if (d.why)
-				js(d.why);
-			else
-				printf("null");
+			print_json_cstring(stdout, d.why);
 			printf(",\"disasm\":[");
 			for (size_t i = 0; d.text && i < d.cnt; i++) {
 				if (d.text[i] && !d.text[i][0])
 					continue;
 				printf("%s{\"insn\":%zu,\"text\":", first ? "" : ",", i);
 				first = false;
-				if (d.text[i])
-					js(d.text[i]);
-				else
-					printf("null");
+				print_json_cstring(stdout, d.text[i]);
 				printf(",\"note\":");
-				js(d.note ? d.note[i] : "");
+				print_json_cstring(stdout, d.note && d.note[i] ? d.note[i] : "");
 				printf("}");
 			}
 			printf("]");
@@ -678,9 +669,9 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 		struct tpbpf_map *m = tpbpf_object_map(obj, i);
 
 		printf("%s{\"name\":", i ? "," : "");
-		js(tpbpf_map_name(m));
+		print_json_cstring(stdout, tpbpf_map_name(m));
 		printf(",\"type\":");
-		js(map_type_text(tpbpf_map_type(m), tb, sizeof(tb)));
+		print_json_cstring(stdout, map_type_text(tpbpf_map_type(m), tb, sizeof(tb)));
 		printf(",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,\"flags\":%u,"
 		       "\"origin\":\"%s\"}", tpbpf_map_key_size(m), tpbpf_map_value_size(m),
 		       tpbpf_map_max_entries(m), tpbpf_map_flags(m),
@@ -697,7 +688,7 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 				continue;
 			printf("%s{\"section\":", first ? "" : ",");
 			first = false;
-			js(tpbpf_map_name(m));
+			print_json_cstring(stdout, tpbpf_map_name(m));
 			printf(",\"size\":%u,\"read_only\":%s}", tpbpf_map_value_size(m),
 			       tpbpf_map_flags(m) & BPF_F_RDONLY_PROG ? "true" : "false");
 		}
@@ -707,17 +698,17 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 		const struct reloc *x = &r->relocs[i];
 
 		printf("%s{\"program\":", i ? "," : "");
-		js(tpbpf_program_name(x->prog));
+		print_json_cstring(stdout, tpbpf_program_name(x->prog));
 		printf(",\"insn\":%zu,\"section\":", x->insn);
-		js(x->section);
+		print_json_cstring(stdout, x->section);
 		printf(",\"section_insn\":%zu,\"kind\":\"%s\",\"symbol\":", x->sec_insn,
 		       reloc_kind_name(x->kind, true));
-		js(x->symbol);
+		print_json_cstring(stdout, x->symbol);
 		printf(",\"target\":");
-		js(x->target);
+		print_json_cstring(stdout, x->target);
 		if (x->err) {
 			printf(",\"resolved\":false,\"error\":");
-			js(x->detail);
+			print_json_cstring(stdout, x->detail);
 		} else {
 			printf(",\"resolved\":true,\"value\":%llu", (unsigned long long)x->value);
 		}
@@ -728,9 +719,9 @@ static void print_json(struct tpbpf_object *obj, const char *path, struct report
 	for (size_t i = 0; i < r->nr_reqs; i++) {
 		version_text(r->reqs[i].version, v, sizeof(v));
 		printf("%s{\"kernel\":\"%s\",\"what\":", i ? "," : "", v);
-		js(r->reqs[i].what);
+		print_json_cstring(stdout, r->reqs[i].what);
 		printf(",\"why\":");
-		js(r->reqs[i].why);
+		print_json_cstring(stdout, r->reqs[i].why);
 		printf(",\"optional\":%s}", r->reqs[i].optional ? "true" : "false");
 	}
 	printf("],\"rewrites\":[]}\n");
@@ -745,6 +736,8 @@ int cmd_inspect(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct opt_reader opt = { .cmd = "inspect", .shortopts = "h", .longopts = opts,
+				  .usage = usage, .takes_args = true };
 	const char **consts = calloc((size_t)argc + 1, sizeof(*consts));
 	bool disasm = false, json = false;
 	struct tpbpf_object *obj = NULL;
@@ -754,7 +747,7 @@ int cmd_inspect(int argc, char **argv)
 
 	if (!consts)
 		return tool_error("out of memory");
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 'D':
 			disasm = true;
@@ -765,28 +758,15 @@ int cmd_inspect(int argc, char **argv)
 		case 'C':
 			consts[nconsts++] = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			free(consts);
-			return EXIT_OK;
-		default:
-			free(consts);
-			return tool_usage_error("inspect", "bad option");
 		}
 	}
-	if (optind != argc - 1) {
-		free(consts);
-		return tool_usage_error("inspect", optind >= argc ? "OBJECT.o is required" :
-					"one OBJECT.o only");
-	}
-	err = tpbpf_object_open_file(argv[optind], &obj);
-	if (err) {
-		rc = tool_lib_error(err, "inspect %s", argv[optind]);
+	if (c < 0) {
+		rc = opt.rc;
 		goto out;
 	}
-	for (size_t i = 0; i < nconsts; i++)
-		if ((rc = const_option("inspect", obj, consts[i])) != 0)
-			goto out;
+	if ((rc = open_object_arg("inspect", argc, argv, &obj)) != 0 ||
+	    (rc = apply_options(const_option, "inspect", obj, consts, nconsts)) != 0)
+		goto out;
 	rc = EXIT_FAIL;
 	err = tpbpf_object_describe_relocs(obj, on_reloc, &r);
 	if (err >= 0)

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tool.h"
 #include "../progs/netdev.h"
@@ -52,14 +51,6 @@ static void usage(FILE *f)
 		"process's received packets may not show with -p.\n");
 }
 
-static unsigned long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
-}
-
 /*
  * Whether each event's name field is __rel_loc (offset counted from the
  * field's end) rather than __data_loc: the program needs to know, and the
@@ -84,9 +75,8 @@ static int set_name_layout(struct session *s)
 		}
 		rel = f->kind == TPBPF_FIELD_REL_LOC;
 		tpbpf_format_free(&fmt);
-		err = tpbpf_object_set_const(s->obj, rel_loc_consts[dir], rel);
-		if (err)
-			return tool_lib_error(err, CMD);
+		if (tool_set_const(CMD, s->obj, rel_loc_consts[dir], rel))
+			return EXIT_FAIL;
 	}
 	return 0;
 }
@@ -94,6 +84,7 @@ static int set_name_layout(struct session *s)
 static void on_packet(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct netdev_run *r = ctx;
+	struct outbuf *o = &stdout_buf;
 	struct netdev_event ev;
 	double t;
 	const char *dir;
@@ -106,41 +97,18 @@ static void on_packet(void *ctx, int cpu, const void *data, uint32_t size)
 	t = ev.ts_ns > r->start_ns ? (double)(ev.ts_ns - r->start_ns) / 1e9 : 0.0;
 	dir = ev.dir <= NETDEV_RX ? dir_names[ev.dir] : "?";
 	if (r->s.opts.json) {
-		printf("{\"time\":%.6f,\"cpu\":%u,\"dir\":\"%s\",\"dev\":", t, ev.cpu, dir);
-		print_json_string(stdout, ev.dev, sizeof(ev.dev));
-		printf(",\"len\":%u,\"pid\":%u,\"tid\":%u,\"comm\":", ev.len, ev.pid, ev.tid);
-		print_json_string(stdout, ev.comm, sizeof(ev.comm));
-		printf("}\n");
+		ob_printf(o, "{\"time\":%.6f,\"cpu\":%u,\"dir\":\"%s\",\"dev\":", t, ev.cpu, dir);
+		ob_json_string(o, ev.dev, sizeof(ev.dev));
+		ob_printf(o, ",\"len\":%u,\"pid\":%u,\"tid\":%u,\"comm\":", ev.len, ev.pid, ev.tid);
+		ob_json_string(o, ev.comm, sizeof(ev.comm));
+		ob_str(o, "}\n");
 		return;
 	}
-	printf("%-12.6f %-3u %-3s ", t, ev.cpu, dir);
-	print_escaped_padded(stdout, ev.dev, sizeof(ev.dev), 16);
-	printf(" %-7u %-7u ", ev.len, ev.pid);
-	print_escaped(stdout, ev.comm, sizeof(ev.comm));
-	putchar('\n');
-}
-
-/*
- * The program's section names no tracepoint: it goes on two, attached here
- * between session_load() and session_attach() (which prints "attached").
- */
-static int load_attach_both(struct netdev_run *r, struct tpbpf_program *prog)
-{
-	struct session *s = &r->s;
-	int err;
-
-	if (session_load(s))
-		return EXIT_FAIL;
-	/* The rings first: a packet right after "attached" must not be lost. */
-	if (!r->summary && session_read_events(s, "events", on_packet, r))
-		return EXIT_FAIL;
-	r->start_ns = monotonic_ns();
-	for (int dir = NETDEV_TX; dir <= NETDEV_RX; dir++) {
-		err = tpbpf_program_attach_tracepoint(prog, "net", tp_names[dir]);
-		if (err)
-			return tool_lib_error(err, CMD);
-	}
-	return session_attach(s) ? EXIT_FAIL : 0;
+	ob_printf(o, "%-12.6f %-3u %-3s ", t, ev.cpu, dir);
+	ob_escaped_padded(o, ev.dev, sizeof(ev.dev), 16);
+	ob_printf(o, " %-7u %-7u ", ev.len, ev.pid);
+	ob_escaped(o, ev.comm, sizeof(ev.comm));
+	ob_char(o, '\n');
 }
 
 struct total_row {
@@ -162,38 +130,16 @@ static int row_cmp(const void *a, const void *b)
 static int print_totals(struct session *s)
 {
 	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "totals");
-	struct total_row *rows = NULL;
-	struct netdev_key key, next;
-	size_t n = 0, cap = 0;
+	struct total_row *rows;
+	size_t n;
 	int err;
 
 	if (!m)
 		return tool_error(CMD ": the program has no map totals");
-	for (err = tpbpf_map_next_key(m, NULL, &next); err == 0;
-	     err = tpbpf_map_next_key(m, &key, &next)) {
-		key = next;
-		if (n == cap) {
-			struct total_row *bigger;
-
-			cap = cap ? cap * 2 : 32;
-			bigger = realloc(rows, cap * sizeof(*rows));
-			if (!bigger) {
-				free(rows);
-				return tool_error(CMD ": out of memory");
-			}
-			rows = bigger;
-		}
-		rows[n].key = key;
-		/* Gone meanwhile (it cannot be: nothing deletes): skip it. */
-		if (tpbpf_map_lookup(m, &key, &rows[n].t) == 0)
-			n++;
-	}
-	if (err != -ENOENT) {
-		free(rows);
+	rows = map_rows(m, false, ROW_LAYOUT(struct total_row, key, t), &n, &err);
+	if (!rows)
 		return tool_lib_error(err, CMD ": reading the totals");
-	}
-	if (n)
-		qsort(rows, n, sizeof(*rows), row_cmp);
+	qsort(rows, n, sizeof(*rows), row_cmp);
 	if (!s->opts.json)
 		printf("%-16s %-3s %12s %16s\n", "DEV", "DIR", "PACKETS", "BYTES");
 	for (size_t i = 0; i < n; i++) {
@@ -216,48 +162,55 @@ static int print_totals(struct session *s)
 	return 0;
 }
 
-static void print_header(struct netdev_run *r, const struct common_opts *opts)
+/* --summary: the table, final since the programs are detached. */
+static int final_report(void *ctx)
 {
-	if (!r->summary && !opts->json) {
+	struct netdev_run *r = ctx;
+
+	return print_totals(&r->s) ? EXIT_FAIL : EXIT_OK;
+}
+
+/*
+ * Load, attach and run the opened object. The classic program's section
+ * names no tracepoint: it goes on two, attached here between
+ * session_load() and session_attach() (which prints "attached"). --raw:
+ * two raw tracepoint programs (their sections name their targets), reading
+ * struct sk_buff at KERNEL_OFF() offsets.
+ */
+static int run(struct netdev_run *r, bool raw)
+{
+	struct tpbpf_program *prog = NULL;
+	int err;
+
+	if (!raw) {
+		prog = tpbpf_object_find_program(r->s.obj, "netdev");
+		if (!prog)
+			return tool_error(CMD ": the built-in object has no program netdev");
+		/* Attached below, twice; tpbpf_object_attach() would refuse its empty target. */
+		tpbpf_program_set_autoattach(prog, false);
+	}
+	if (tool_set_const(CMD, r->s.obj, "summary", r->summary) ||
+	    (!raw && set_name_layout(&r->s)) || session_load(&r->s))
+		return EXIT_FAIL;
+	/* The rings first: a packet right after "attached" must not be lost. */
+	if (!r->summary && session_read_events(&r->s, "events", on_packet, r))
+		return EXIT_FAIL;
+	r->start_ns = monotonic_ns();
+	for (int dir = NETDEV_TX; prog && dir <= NETDEV_RX; dir++) {
+		err = tpbpf_program_attach_tracepoint(prog, "net", tp_names[dir], NULL);
+		if (err)
+			return tool_lib_error(err, CMD);
+	}
+	if (session_attach(&r->s))
+		return EXIT_FAIL;
+	if (r->summary) {
+		session_on_end(&r->s, final_report, r);
+	} else if (!r->s.opts.json) {
 		printf("%-12s %-3s %-3s %-16s %-7s %-7s %s\n", "TIME(s)", "CPU", "DIR",
 		       "DEV", "LEN", "PID", "COMM");
 		fflush(stdout);
 	}
-}
-
-static int finish(struct netdev_run *r, int rc)
-{
-	if (r->summary) {
-		/* Detached first, so the table is final. */
-		block_stop_signals();
-		tpbpf_object_detach(r->s.obj);
-		if (print_totals(&r->s))
-			rc = EXIT_FAIL;
-	}
-	return session_close(&r->s, rc);
-}
-
-/*
- * --raw: two raw tracepoint programs (their sections name their targets),
- * reading struct sk_buff at KERNEL_OFF() offsets.
- */
-static int run_raw(struct netdev_run *r, const struct common_opts *opts)
-{
-	int rc;
-
-	if (session_open(&r->s, CMD, "netdev_raw", opts))
-		return session_close(&r->s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(r->s.obj, "summary", r->summary);
-	if (rc)
-		return session_close(&r->s, tool_lib_error(rc, CMD));
-	if (session_load(&r->s) ||
-	    (!r->summary && session_read_events(&r->s, "events", on_packet, r)))
-		return session_close(&r->s, EXIT_FAIL);
-	r->start_ns = monotonic_ns();
-	if (session_attach(&r->s))
-		return session_close(&r->s, EXIT_FAIL);
-	print_header(r, opts);
-	return finish(r, session_run(&r->s) ? EXIT_FAIL : EXIT_OK);
+	return session_run(&r->s) ? EXIT_FAIL : EXIT_OK;
 }
 
 int cmd_netdev(int argc, char **argv)
@@ -270,20 +223,14 @@ int cmd_netdev(int argc, char **argv)
 		{ 0 },
 	};
 	struct common_opts opts = { 0 };
+	struct opt_reader opt = { .cmd = CMD, .shortopts = COMMON_SHORT_OPTS "h",
+				 .longopts = long_opts, .usage = usage, .common = &opts };
 	struct netdev_run r;
-	struct tpbpf_program *prog;
 	bool raw = false;
-	int c, rc;
+	int c;
 
 	memset(&r, 0, sizeof(r));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "h", long_opts, NULL)) != -1) {
-		int ret = common_opt(CMD, c, optarg, &opts);
-
-		if (ret < 0)
-			return EXIT_USAGE;
-		if (ret > 0)
-			continue;
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 's':
 			r.summary = true;
@@ -291,30 +238,12 @@ int cmd_netdev(int argc, char **argv)
 		case 'r':
 			raw = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return tool_usage_error(CMD, "bad option");
 		}
 	}
-	if (optind < argc)
-		return tool_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+	if (c < 0)
+		return opt.rc;
 
-	if (raw)
-		return run_raw(&r, &opts);
-	if (session_open(&r.s, CMD, "netdev", &opts))
-		return session_close(&r.s, EXIT_FAIL);
-	prog = tpbpf_object_find_program(r.s.obj, "netdev");
-	if (!prog)
-		return session_close(&r.s, tool_error(CMD ": the built-in object has no program netdev"));
-	/* Attached below, twice; tpbpf_object_attach() would refuse its empty target. */
-	tpbpf_program_set_autoattach(prog, false);
-	rc = tpbpf_object_set_const(r.s.obj, "summary", r.summary);
-	if (rc)
-		return session_close(&r.s, tool_lib_error(rc, CMD));
-	if (set_name_layout(&r.s) || load_attach_both(&r, prog))
-		return session_close(&r.s, EXIT_FAIL);
-	print_header(&r, &opts);
-	return finish(&r, session_run(&r.s) ? EXIT_FAIL : EXIT_OK);
+	if (session_open(&r.s, CMD, raw ? "netdev_raw" : "netdev", &opts))
+		return session_end(&r.s, EXIT_FAIL);
+	return session_end(&r.s, run(&r, raw));
 }

@@ -334,6 +334,8 @@ int cmd_new(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct opt_reader opt = { .cmd = "new", .shortopts = "h", .longopts = opts,
+				  .usage = usage, .takes_args = true };
 	const char *dir = ".", *project, *pos[3];
 	char cat[256], name[256], pdir[PATH_MAX], path[PATH_MAX + 300], file[600];
 	char inc[PATH_MAX];
@@ -343,18 +345,15 @@ int cmd_new(int argc, char **argv)
 	FILE *f;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 'D':
 			dir = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return tool_usage_error("new", "bad option");
 		}
 	}
+	if (c < 0)
+		return opt.rc;
 	for (; optind < argc; optind++) {
 		if (npos == 3)
 			return tool_usage_error("new", "too many arguments: %s", argv[optind]);

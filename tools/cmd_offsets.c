@@ -320,6 +320,8 @@ int cmd_offsets(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct opt_reader opt = { .cmd = "offsets", .shortopts = "h", .longopts = opts,
+				  .usage = usage };
 	struct field *fields = calloc(MAX_FIELDS, sizeof(*fields));
 	char **includes = calloc((size_t)argc, sizeof(*includes));
 	const char *dir = NULL;
@@ -330,7 +332,7 @@ int cmd_offsets(int argc, char **argv)
 		rc = tool_error("out of memory");
 		goto out;
 	}
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 'H':
 			dir = optarg;
@@ -351,17 +353,10 @@ int cmd_offsets(int argc, char **argv)
 			}
 			includes[ninc++] = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			rc = EXIT_OK;
-			goto out;
-		default:
-			rc = tool_usage_error("offsets", "bad option");
-			goto out;
 		}
 	}
-	if (optind != argc) {
-		rc = tool_usage_error("offsets", "unexpected argument '%s'", argv[optind]);
+	if (c < 0) {
+		rc = opt.rc;
 		goto out;
 	}
 	if (n == 0)

@@ -53,6 +53,7 @@ static void usage(FILE *f)
 		OPENSNOOP_RING_PAGES);
 }
 
+/* -1: run the command; otherwise the exit status to end with now. */
 static int parse_args(int argc, char **argv, struct common_opts *o, bool *failed)
 {
 	static const struct option longopts[] = {
@@ -61,29 +62,14 @@ static int parse_args(int argc, char **argv, struct common_opts *o, bool *failed
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, r;
+	struct opt_reader r = { .cmd = "opensnoop", .shortopts = COMMON_SHORT_OPTS "xh",
+				.longopts = longopts, .usage = usage, .common = o };
+	int c;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "xh", longopts, NULL)) != -1) {
-		r = common_opt("opensnoop", c, optarg, o);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'x':
+	while ((c = next_opt(&r, argc, argv)) > 0)
+		if (c == 'x')
 			*failed = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			return tool_usage_error("opensnoop", "bad option");
-		}
-	}
-	if (optind < argc)
-		return tool_usage_error("opensnoop", "unexpected argument '%s'", argv[optind]);
-	return 0;
+	return c < 0 ? r.rc : -1;
 }
 
 static int set_const(struct session *s, const char *prefix, const char *what,
@@ -173,6 +159,7 @@ static int setup_optional(struct session *s, const struct optional_syscall *sc)
 static void on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct opensnoop *o = ctx;
+	struct outbuf *ob = &stdout_buf;
 	const char *path = (const char *)data + OPEN_EVENT_HDR_SIZE;
 	struct open_event ev;
 	int fd, err;
@@ -188,19 +175,36 @@ static void on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	err = ev.ret < 0 ? -ev.ret : 0;
 	o->s.events++;
 	if (o->json) {
-		printf("{\"pid\":%u,\"tid\":%u,\"uid\":%u,\"comm\":", ev.pid, ev.tid, ev.uid);
-		print_json_string(stdout, ev.comm, sizeof(ev.comm));
-		printf(",\"fd\":%d,\"err\":%d,\"flags\":%llu,\"path\":", fd, err,
-		       (unsigned long long)ev.flags);
-		print_json_string(stdout, path, ev.path_len);
-		printf("}\n");
+		ob_str(ob, "{\"pid\":");
+		ob_u64(ob, ev.pid);
+		ob_str(ob, ",\"tid\":");
+		ob_u64(ob, ev.tid);
+		ob_str(ob, ",\"uid\":");
+		ob_u64(ob, ev.uid);
+		ob_str(ob, ",\"comm\":");
+		ob_json_string(ob, ev.comm, sizeof(ev.comm));
+		ob_str(ob, ",\"fd\":");
+		ob_i64(ob, fd);
+		ob_str(ob, ",\"err\":");
+		ob_i64(ob, err);
+		ob_str(ob, ",\"flags\":");
+		ob_u64(ob, ev.flags);
+		ob_str(ob, ",\"path\":");
+		ob_json_string(ob, path, ev.path_len);
+		ob_str(ob, "}\n");
 		return;
 	}
-	printf("%-7u ", ev.pid);
-	print_escaped_padded(stdout, ev.comm, sizeof(ev.comm), 16);
-	printf(" %4d %3d ", fd, err);
-	print_escaped(stdout, path, ev.path_len);
-	putchar('\n');
+	/* "%-7u %-16s %4d %3d %s" */
+	ob_int(ob, ev.pid, -7);
+	ob_char(ob, ' ');
+	ob_escaped_padded(ob, ev.comm, sizeof(ev.comm), 16);
+	ob_char(ob, ' ');
+	ob_int(ob, fd, 4);
+	ob_char(ob, ' ');
+	ob_int(ob, err, 3);
+	ob_char(ob, ' ');
+	ob_escaped(ob, path, ev.path_len);
+	ob_char(ob, '\n');
 }
 
 int cmd_opensnoop(int argc, char **argv)
@@ -211,28 +215,27 @@ int cmd_opensnoop(int argc, char **argv)
 	int rc;
 
 	rc = parse_args(argc, argv, &opts, &failed);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc >= 0)
+		return rc;
 	o.json = opts.json;
 	if (!opts.ring_pages)
 		opts.ring_pages = OPENSNOOP_RING_PAGES;
 	if (session_open(&o.s, "opensnoop", "opensnoop", &opts))
-		return session_close(&o.s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(o.s.obj, "failed_only", failed);
-	if (rc)
-		return session_close(&o.s, tool_lib_error(rc, "opensnoop"));
+		return session_end(&o.s, EXIT_FAIL);
+	if (tool_set_const("opensnoop", o.s.obj, "failed_only", failed))
+		return session_end(&o.s, EXIT_FAIL);
 	for (size_t i = 0; i < sizeof(optional_syscalls) / sizeof(optional_syscalls[0]); i++)
 		if (setup_optional(&o.s, &optional_syscalls[i]))
-			return session_close(&o.s, EXIT_FAIL);
+			return session_end(&o.s, EXIT_FAIL);
 	/* Rings before attaching: an event sent before its ring exists is lost. */
 	if (session_load(&o.s) ||
 	    session_read_events(&o.s, "events", on_sample, &o) ||
 	    session_attach(&o.s))
-		return session_close(&o.s, EXIT_FAIL);
+		return session_end(&o.s, EXIT_FAIL);
 	if (!o.json) {
 		printf("%-7s %-16s %4s %3s %s\n", "PID", "COMM", "FD", "ERR", "PATH");
 		fflush(stdout);
 	}
 	rc = session_run(&o.s) ? EXIT_FAIL : EXIT_OK;
-	return session_close(&o.s, rc);
+	return session_end(&o.s, rc);
 }

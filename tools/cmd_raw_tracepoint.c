@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tool.h"
+#include "percpu_counter.h"
 #include "../progs/raw_tracepoint.h"
 
 #define CMD "raw-tracepoint"
@@ -23,7 +23,7 @@ struct raw_tp_run {
 	const char *name;
 	unsigned long nr_args;
 	struct tpbpf_map *hits;
-	unsigned long long start_ns, next_tick_ns, last_total;
+	unsigned long long start_ns, last_total;
 };
 
 static void usage(FILE *f)
@@ -41,32 +41,6 @@ static void usage(FILE *f)
 		"  -h, --help           this help\n", RAW_TP_MAX_ARGS);
 }
 
-static unsigned long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
-}
-
-/* Hits so far, summed over the CPUs of the per-CPU counter. */
-static unsigned long long total_hits(struct raw_tp_run *r)
-{
-	int cpus = tpbpf_num_possible_cpus();
-	unsigned long long sum = 0;
-	uint32_t key = 0;
-	uint64_t *vals;
-
-	if (cpus <= 0)
-		return 0;
-	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(r->hits, &key, vals) == 0)
-		for (int i = 0; i < cpus; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
-}
-
 /* Whether the program with --args N attaches to raw tracepoint NAME. */
 static bool attaches_with(const char *name, unsigned long n)
 {
@@ -80,7 +54,7 @@ static bool attaches_with(const char *name, unsigned long n)
 	    (prog = tpbpf_object_find_program(obj, "raw_tp_count")) != NULL) {
 		tpbpf_program_set_autoattach(prog, false);
 		ok = tpbpf_object_load(obj) == 0 &&
-		     tpbpf_program_attach_raw_tracepoint(prog, name) == 0;
+		     tpbpf_program_attach_raw_tracepoint(prog, name, NULL) == 0;
 	}
 	tpbpf_object_close(obj);
 	return ok;
@@ -108,6 +82,7 @@ static int explain_too_many_args(struct raw_tp_run *r, int err)
 static void on_hit(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct raw_tp_run *r = ctx;
+	struct outbuf *o = &stdout_buf;
 	struct raw_tp_event ev;
 
 	(void)cpu;
@@ -116,20 +91,21 @@ static void on_hit(void *ctx, int cpu, const void *data, uint32_t size)
 	memcpy(&ev, data, sizeof(ev));
 	r->s.events++;
 	if (r->s.opts.json) {
-		printf("{\"pid\":%u,\"tid\":%u,\"comm\":", ev.pid, ev.tid);
-		print_json_string(stdout, ev.comm, sizeof(ev.comm));
+		ob_printf(o, "{\"pid\":%u,\"tid\":%u,\"comm\":", ev.pid, ev.tid);
+		ob_json_string(o, ev.comm, sizeof(ev.comm));
 		/* Hex strings: a pointer does not fit a JSON number exactly. */
-		printf(",\"args\":[");
+		ob_str(o, ",\"args\":[");
 		for (unsigned long i = 0; i < r->nr_args; i++)
-			printf("%s\"0x%llx\"", i ? "," : "", (unsigned long long)ev.args[i]);
-		printf("]}\n");
+			ob_printf(o, "%s\"0x%llx\"", i ? "," : "", (unsigned long long)ev.args[i]);
+		ob_str(o, "]}\n");
 		return;
 	}
-	printf("%-7u ", ev.pid);
-	print_escaped_padded(stdout, ev.comm, sizeof(ev.comm), 16);
+	ob_int(o, ev.pid, -7);
+	ob_char(o, ' ');
+	ob_escaped_padded(o, ev.comm, sizeof(ev.comm), 16);
 	for (unsigned long i = 0; i < r->nr_args; i++)
-		printf(" arg%lu=0x%llx", i, (unsigned long long)ev.args[i]);
-	putchar('\n');
+		ob_printf(o, " arg%lu=0x%llx", i, (unsigned long long)ev.args[i]);
+	ob_char(o, '\n');
 }
 
 /*
@@ -147,7 +123,7 @@ static int load_attach(struct raw_tp_run *r, struct tpbpf_program *prog)
 	/* The rings first: a hit right after "attached" must not be lost. */
 	if (r->nr_args && session_read_events(s, "events", on_hit, r))
 		return EXIT_FAIL;
-	err = tpbpf_program_attach_raw_tracepoint(prog, r->name);
+	err = tpbpf_program_attach_raw_tracepoint(prog, r->name, NULL);
 	if ((err == -EINVAL || err == -EACCES) && r->nr_args)
 		return explain_too_many_args(r, err);
 	if (err)
@@ -155,10 +131,14 @@ static int load_attach(struct raw_tp_run *r, struct tpbpf_program *prog)
 	return session_attach(s) ? EXIT_FAIL : 0;
 }
 
-static void print_second(struct raw_tp_run *r, unsigned long long total)
+/* Each second (without --args): the hits of that second and the total. */
+static int print_second(void *ctx)
 {
+	struct raw_tp_run *r = ctx;
+	unsigned long long total;
 	char when[16];
 
+	percpu_counter_read(r->hits, &total);
 	clock_stamp(when, sizeof(when));
 	if (r->s.opts.json)
 		printf("{\"time\":\"%s\",\"hits\":%llu,\"total\":%llu}\n", when,
@@ -166,51 +146,25 @@ static void print_second(struct raw_tp_run *r, unsigned long long total)
 	else
 		printf("%-8s %12llu %14llu\n", when, total - r->last_total, total);
 	fflush(stdout);
-}
-
-/* The run loop's poll: hits (with --args), and a line each second. */
-static int poll_hits(void *ctx, int timeout_ms)
-{
-	struct raw_tp_run *r = ctx;
-	unsigned long long now;
-
-	if (r->s.reader) {
-		int n = tpbpf_perf_reader_poll(r->s.reader, timeout_ms);
-
-		fflush(stdout);
-		if (n < 0)
-			return n;
-	} else {
-		struct timespec ts = { 0, (long)timeout_ms * 1000000L };
-
-		nanosleep(&ts, NULL);
-	}
-	now = monotonic_ns();
-	if (now < r->next_tick_ns)
-		return 0;
-	if (!r->nr_args) {
-		unsigned long long total = total_hits(r);
-
-		print_second(r, total);
-		r->last_total = total;
-	}
-	/* Behind by more than a second (stopped, swapped): catch up. */
-	while (r->next_tick_ns <= now)
-		r->next_tick_ns += 1000000000ULL;
+	r->last_total = total;
 	return 0;
 }
 
-static void print_total(struct raw_tp_run *r)
+/* The end of the run: every hit, final since the program is detached. */
+static int print_total(void *ctx)
 {
-	unsigned long long total = total_hits(r);
+	struct raw_tp_run *r = ctx;
+	unsigned long long total;
 	double secs = (double)(monotonic_ns() - r->start_ns) / 1e9;
 
+	percpu_counter_read(r->hits, &total);
 	if (r->s.opts.json)
 		printf("{\"tracepoint\":\"%s\",\"total\":%llu,\"seconds\":%.3f}\n", r->name,
 		       total, secs);
 	else
 		printf("total: %llu hits of raw tracepoint %s in %.3f s\n", total, r->name, secs);
 	fflush(stdout);
+	return 0;
 }
 
 int cmd_raw_tracepoint(int argc, char **argv)
@@ -222,19 +176,15 @@ int cmd_raw_tracepoint(int argc, char **argv)
 		{ 0 },
 	};
 	struct common_opts opts = { 0 };
+	struct opt_reader opt = { .cmd = CMD, .shortopts = COMMON_SHORT_OPTS "h",
+				 .longopts = long_opts, .usage = usage, .common = &opts,
+				 .takes_args = true };
 	struct raw_tp_run r;
 	struct tpbpf_program *prog;
 	int c, rc;
 
 	memset(&r, 0, sizeof(r));
-	optind = 0;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "h", long_opts, NULL)) != -1) {
-		int ret = common_opt(CMD, c, optarg, &opts);
-
-		if (ret < 0)
-			return EXIT_USAGE;
-		if (ret > 0)
-			continue;
+	while ((c = next_opt(&opt, argc, argv)) > 0) {
 		switch (c) {
 		case 'a':
 			if (!parse_uint(CMD, "--args", optarg, RAW_TP_MAX_ARGS, &r.nr_args))
@@ -242,13 +192,10 @@ int cmd_raw_tracepoint(int argc, char **argv)
 			if (r.nr_args == 0)
 				return tool_usage_error(CMD, "--args wants 1 to %d", RAW_TP_MAX_ARGS);
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return tool_usage_error(CMD, "bad option");
 		}
 	}
+	if (c < 0)
+		return opt.rc;
 	if (optind != argc - 1)
 		return tool_usage_error(CMD, optind >= argc ? "NAME is required (e.g. sys_enter)" :
 					"one NAME only");
@@ -258,20 +205,16 @@ int cmd_raw_tracepoint(int argc, char **argv)
 		return tool_error(CMD ": invalid raw tracepoint name; want 1-255 characters of [A-Za-z0-9_.-], e.g. sys_enter");
 
 	if (session_open(&r.s, CMD, "raw_tracepoint", &opts))
-		return session_close(&r.s, EXIT_FAIL);
+		return session_end(&r.s, EXIT_FAIL);
 	prog = tpbpf_object_find_program(r.s.obj, "raw_tp_count");
 	r.hits = tpbpf_object_find_map(r.s.obj, "hits");
 	if (!prog || !r.hits)
-		return session_close(&r.s, tool_error(CMD ": the built-in object lacks raw_tp_count or hits"));
+		return session_end(&r.s, tool_error(CMD ": the built-in object lacks raw_tp_count or hits"));
 	/* Attached by name below; tpbpf_object_attach() would refuse its empty target. */
 	tpbpf_program_set_autoattach(prog, false);
-	rc = tpbpf_object_set_const(r.s.obj, "nr_args", r.nr_args);
-	if (rc)
-		return session_close(&r.s, tool_lib_error(rc, CMD));
-	if (load_attach(&r, prog))
-		return session_close(&r.s, EXIT_FAIL);
+	if (tool_set_const(CMD, r.s.obj, "nr_args", r.nr_args) || load_attach(&r, prog))
+		return session_end(&r.s, EXIT_FAIL);
 	r.start_ns = monotonic_ns();
-	r.next_tick_ns = r.start_ns + 1000000000ULL;
 	if (r.nr_args && !opts.json) {
 		printf("%-7s %-16s %s\n", "PID", "COMM", "ARGS");
 	} else if (!opts.json) {
@@ -279,14 +222,7 @@ int cmd_raw_tracepoint(int argc, char **argv)
 	}
 	fflush(stdout);
 
-	rc = run_until_stop(opts.duration, poll_hits, &r);
-	if (rc)
-		rc = tool_lib_error(rc, CMD ": reading events");
-	/* Detach, then drain: the total covers every hit printed. */
-	block_stop_signals();
-	tpbpf_object_detach(r.s.obj);
-	if (r.s.reader)
-		tpbpf_perf_reader_drain(r.s.reader);
-	print_total(&r);
-	return session_close(&r.s, rc);
+	session_on_end(&r.s, print_total, &r);
+	rc = r.nr_args ? session_run(&r.s) : session_run_every(&r.s, 1, print_second, &r);
+	return session_end(&r.s, rc ? EXIT_FAIL : EXIT_OK);
 }

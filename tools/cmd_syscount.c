@@ -48,6 +48,7 @@ static void usage(FILE *f)
 		"  -h, --help           this help\n");
 }
 
+/* -1: run the command; otherwise the exit status to end with now. */
 static int parse_args(int argc, char **argv, struct syscount_opts *o)
 {
 	static const struct option longopts[] = {
@@ -59,22 +60,16 @@ static int parse_args(int argc, char **argv, struct syscount_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, r;
+	struct opt_reader r = { .cmd = "syscount", .shortopts = COMMON_SHORT_OPTS "i:T:Ph",
+				.longopts = longopts, .usage = usage, .common = &o->common };
+	int c;
 
-	optind = 0;
 	o->top = 10;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "i:T:Ph", longopts, NULL)) != -1) {
-		r = common_opt("syscount", c, optarg, &o->common);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = next_opt(&r, argc, argv)) > 0) {
 		switch (c) {
 		case 'i':
-			if (!parse_uint("syscount", "-i", optarg, 365UL * 24 * 3600, &o->interval))
+			if (!parse_interval("syscount", optarg, &o->interval))
 				return EXIT_USAGE;
-			if (o->interval == 0)
-				return tool_usage_error("syscount", "-i wants at least 1 second");
 			break;
 		case 'T':
 			if (!parse_uint("syscount", "--top", optarg, 1UL << 20, &o->top))
@@ -86,16 +81,9 @@ static int parse_args(int argc, char **argv, struct syscount_opts *o)
 		case 0x200:
 			o->raw = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			return tool_usage_error("syscount", "bad option");
 		}
 	}
-	if (optind < argc)
-		return tool_usage_error("syscount", "unexpected argument '%s'", argv[optind]);
-	return 0;
+	return c < 0 ? r.rc : -1;
 }
 
 /* Attach only the program of the chosen hook; both are loaded. */
@@ -122,156 +110,69 @@ static int by_count_desc(const void *a, const void *b)
 	       (int32_t)x->key.nr > (int32_t)y->key.nr;
 }
 
-/*
- * Every entry of MAP into *ROWS (malloc'd). With RESET, each is deleted
- * after it is read: calls counted between the read and the delete of one
- * key are lost, a window of a few microseconds per interval.
- */
-static int read_counts(const struct tpbpf_map *map, bool reset,
-		       struct syscount_row **rows, size_t *n)
+static unsigned long long row_count(const void *row)
 {
-	struct tpbpf_map_entries e;
-	int err;
-
-	*rows = NULL;
-	*n = 0;
-	err = tpbpf_map_snapshot(map, reset, &e);
-	if (err)
-		return err;
-	*rows = calloc(e.n ? e.n : 1, sizeof(**rows));
-	if (!*rows) {
-		tpbpf_map_entries_free(&e);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < e.n; i++) {
-		memcpy(&(*rows)[i].key, (char *)e.keys + i * e.key_size, sizeof((*rows)[i].key));
-		memcpy(&(*rows)[i].val, (char *)e.values + i * e.value_size, sizeof((*rows)[i].val));
-	}
-	*n = e.n;
-	tpbpf_map_entries_free(&e);
-	return 0;
+	return ((const struct syscount_row *)row)->val.count;
 }
 
-/* COMM escaped into BUF, so that it can be padded to a column. */
-static const char *escaped_comm(const char *comm, char *buf, size_t size)
+static void print_header(const void *ctx)
 {
-	FILE *f = fmemopen(buf, size, "w");
+	const struct syscount_opts *o = ctx;
 
-	if (!f)
-		return "?";
-	print_escaped(f, comm, SYSCOUNT_COMM_LEN);
-	fclose(f);
-	return buf;
+	if (o->per_process)
+		printf("%-7s %-16s ", "PID", "COMM");
+	printf("%-22s %10s", "SYSCALL", "COUNT");
 }
 
-static void print_rows(const struct syscount_opts *o, const struct syscount_row *rows,
-		       size_t n, const char *stamp)
+static void print_row(const void *ctx, const void *row, bool json)
 {
-	size_t shown = o->top && o->top < n ? o->top : n;
+	const struct syscount_opts *o = ctx;
+	const struct syscount_row *r = row;
+	int32_t nr = (int32_t)r->key.nr;
+	const char *name = syscall_name(nr);
 
-	if (!o->common.json) {
-		if (stamp)
-			printf("[%s]\n", stamp);
-		if (o->per_process)
-			printf("%-7s %-16s ", "PID", "COMM");
-		printf("%-22s %10s\n", "SYSCALL", "COUNT");
-	}
-	for (size_t i = 0; i < shown; i++) {
-		const struct syscount_row *r = &rows[i];
-		int32_t nr = (int32_t)r->key.nr;
-		const char *name = syscall_name(nr);
-
-		if (o->common.json) {
-			printf("{");
-			if (stamp)
-				printf("\"time\":\"%s\",", stamp);
-			if (o->per_process) {
-				printf("\"pid\":%u,\"comm\":", r->key.tgid);
-				print_json_string(stdout, r->val.comm, SYSCOUNT_COMM_LEN);
-				printf(",");
-			}
-			printf("\"syscall\":");
-			if (name)
-				print_json_string(stdout, name, strlen(name));
-			else
-				printf("null");
-			printf(",\"nr\":%d,\"count\":%llu}\n", nr,
-			       (unsigned long long)r->val.count);
-			continue;
-		}
+	if (json) {
 		if (o->per_process) {
-			char comm[SYSCOUNT_COMM_LEN * 4 + 1];
-
-			printf("%-7u %-16s ", r->key.tgid,
-			       escaped_comm(r->val.comm, comm, sizeof(comm)));
+			printf("\"pid\":%u,\"comm\":", r->key.tgid);
+			print_json_string(stdout, r->val.comm, SYSCOUNT_COMM_LEN);
+			printf(",");
 		}
-		if (name) {
-			printf("%-22s", name);
-		} else {
-			char unknown[16];
-
-			snprintf(unknown, sizeof(unknown), "[%d]", nr);
-			printf("%-22s", unknown);
-		}
-		printf(" %10llu\n", (unsigned long long)r->val.count);
+		printf("\"syscall\":");
+		print_json_cstring(stdout, name);
+		printf(",\"nr\":%d,\"count\":%llu", nr, (unsigned long long)r->val.count);
+		return;
 	}
-	if (!o->common.json && stamp)
-		printf("\n");
-	fflush(stdout);
+	if (o->per_process) {
+		printf("%-7u ", r->key.tgid);
+		print_escaped_padded(stdout, r->val.comm, SYSCOUNT_COMM_LEN, 16);
+		printf(" ");
+	}
+	if (name) {
+		printf("%-22s", name);
+	} else {
+		char unknown[16];
+
+		snprintf(unknown, sizeof(unknown), "[%d]", nr);
+		printf("%-22s", unknown);
+	}
+	printf(" %10llu", (unsigned long long)r->val.count);
 }
 
-/* One table of what the map holds now; adds its total to *TOTAL. */
-static int report(struct session *s, const struct syscount_opts *o, bool reset,
-		  unsigned long long *total)
+struct syscount_run {
+	struct session s;
+	struct syscount_opts o;
+	struct count_table table;
+};
+
+/* The end of the run: the last table is exact, nothing counts after the detach. */
+static int final_report(void *ctx)
 {
-	struct tpbpf_map *map = tpbpf_object_find_map(s->obj, "counts");
-	struct syscount_row *rows;
-	char stamp[16];
-	size_t n;
-	int err;
+	struct syscount_run *r = ctx;
+	unsigned long long missed;
+	int err = count_table_print(&r->table, false);
 
-	if (!map)
-		return tool_error("syscount: the built-in program has no map counts");
-	err = read_counts(map, reset, &rows, &n);
-	if (err)
-		return tool_lib_error(err, "syscount: reading the counts");
-	qsort(rows, n, sizeof(*rows), by_count_desc);
-	for (size_t i = 0; i < n; i++)
-		*total += rows[i].val.count;
-	if (o->interval)
-		clock_stamp(stamp, sizeof(stamp));
-	print_rows(o, rows, n, o->interval ? stamp : NULL);
-	free(rows);
-	return 0;
-}
-
-/* Run for the duration, printing a table every interval and at the end. */
-static int run(struct session *s, const struct syscount_opts *o)
-{
-	unsigned long duration = o->common.duration, elapsed = 0;
-	unsigned long long total = 0, missed;
-	int err;
-
-	for (;;) {
-		unsigned long chunk = o->interval ? o->interval : duration;
-		bool done;
-
-		if (o->interval && duration && duration - elapsed < chunk)
-			chunk = duration - elapsed;
-		err = run_until_stop(chunk, NULL, NULL);
-		if (err)
-			return tool_lib_error(err, "syscount");
-		elapsed += chunk;
-		done = stop_requested || !o->interval || (duration && elapsed >= duration);
-		/* The last table is exact: nothing counts after the detach. */
-		if (done)
-			tpbpf_object_detach(s->obj);
-		err = report(s, o, !done, &total);
-		if (err || done)
-			break;
-	}
-	missed = percpu_counter_sum(s->obj, "missed");
-	fprintf(stderr, "tpbpf: syscount: %llu system calls counted\n", total);
+	missed = percpu_counter_sum(r->s.obj, "missed");
+	fprintf(stderr, "tpbpf: syscount: %llu system calls counted\n", r->table.total);
 	if (missed)
 		fprintf(stderr, "tpbpf: syscount: %llu system calls not counted: the map of %u entries was full\n",
 			missed, SYSCOUNT_MAX_ENTRIES);
@@ -280,20 +181,23 @@ static int run(struct session *s, const struct syscount_opts *o)
 
 int cmd_syscount(int argc, char **argv)
 {
-	struct syscount_opts o = { 0 };
-	struct session s;
+	struct syscount_run r = { 0 };
 	int rc;
 
-	rc = parse_args(argc, argv, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (session_open(&s, "syscount", "syscount", &o.common))
-		return session_close(&s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(s.obj, "per_process", o.per_process);
-	if (rc)
-		return session_close(&s, tool_lib_error(rc, "syscount"));
-	if (choose_program(&s, o.raw) || session_load_attach(&s))
-		return session_close(&s, EXIT_FAIL);
-	rc = run(&s, &o) ? EXIT_FAIL : EXIT_OK;
-	return session_close(&s, rc);
+	rc = parse_args(argc, argv, &r.o);
+	if (rc >= 0)
+		return rc;
+	if (session_open(&r.s, "syscount", "syscount", &r.o.common))
+		return session_end(&r.s, EXIT_FAIL);
+	if (tool_set_const("syscount", r.s.obj, "per_process", r.o.per_process) ||
+	    choose_program(&r.s, r.o.raw) || session_load_attach(&r.s))
+		return session_end(&r.s, EXIT_FAIL);
+	r.table = (struct count_table){ .cmd = "syscount", .s = &r.s,
+		.layout = ROW_LAYOUT(struct syscount_row, key, val), .cmp = by_count_desc,
+		.count = row_count, .print_header = print_header, .print_row = print_row,
+		.ctx = &r.o, .json = r.o.common.json, .top = r.o.top, .interval = r.o.interval };
+	session_on_end(&r.s, final_report, &r);
+	rc = session_run_every(&r.s, r.o.interval, count_table_tick, &r.table) ?
+	     EXIT_FAIL : EXIT_OK;
+	return session_end(&r.s, rc);
 }

@@ -51,6 +51,7 @@ static void usage(FILE *f)
 		"  -h, --help           this help\n");
 }
 
+/* -1: run the command; otherwise the exit status to end with now. */
 static int parse_args(int argc, char **argv, struct syslat_opts *o)
 {
 	static const struct option longopts[] = {
@@ -61,17 +62,13 @@ static int parse_args(int argc, char **argv, struct syslat_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, r;
+	struct opt_reader r = { .cmd = "syslat", .shortopts = COMMON_SHORT_OPTS "T:nmh",
+				.longopts = longopts, .usage = usage, .common = &o->common };
+	int c;
 
-	optind = 0;
 	o->top = 10;
 	o->unit_ns = 1000;
-	while ((c = getopt_long(argc, argv, COMMON_SHORT_OPTS "T:nmh", longopts, NULL)) != -1) {
-		r = common_opt("syslat", c, optarg, &o->common);
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
+	while ((c = next_opt(&r, argc, argv)) > 0) {
 		switch (c) {
 		case 'T':
 			if (!parse_uint("syslat", "--top", optarg, 1UL << 20, &o->top))
@@ -83,16 +80,9 @@ static int parse_args(int argc, char **argv, struct syslat_opts *o)
 		case 'm':
 			o->unit_ns = 1000000;
 			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			return tool_usage_error("syslat", "bad option");
 		}
 	}
-	if (optind < argc)
-		return tool_usage_error("syslat", "unexpected argument '%s'", argv[optind]);
-	return 0;
+	return c < 0 ? r.rc : -1;
 }
 
 static int by_nr(const void *a, const void *b)
@@ -111,55 +101,45 @@ static int by_total_desc(const void *a, const void *b)
 	return by_nr(a, b);
 }
 
+/* An entry of "hists": a syscall's count in one slot. */
+struct hist_row {
+	struct syslat_hist_key key;
+	uint64_t count;
+};
+
 /* One row per syscall from "totals", its histogram from "hists". */
 static int read_rows(struct session *s, struct syslat_row **rows, size_t *n)
 {
 	struct tpbpf_map *totals = tpbpf_object_find_map(s->obj, "totals");
 	struct tpbpf_map *hists = tpbpf_object_find_map(s->obj, "hists");
-	struct tpbpf_map_entries t, h;
+	struct hist_row *h;
+	size_t nh;
 	int err;
 
 	*rows = NULL;
 	*n = 0;
 	if (!totals || !hists)
 		return -ENOENT;
-	err = tpbpf_map_snapshot(totals, false, &t);
-	if (err)
+	*rows = map_rows(totals, false, ROW_LAYOUT(struct syslat_row, nr, total), n, &err);
+	if (!*rows)
 		return err;
-	err = tpbpf_map_snapshot(hists, false, &h);
-	if (err) {
-		tpbpf_map_entries_free(&t);
+	h = map_rows(hists, false, ROW_LAYOUT(struct hist_row, key, count), &nh, &err);
+	if (!h) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
 		return err;
 	}
-	*rows = calloc(t.n ? t.n : 1, sizeof(**rows));
-	if (!*rows) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < t.n; i++) {
-		struct syslat_row *r = &(*rows)[i];
-
-		memcpy(&r->nr, (char *)t.keys + i * t.key_size, sizeof(r->nr));
-		memcpy(&r->total, (char *)t.values + i * t.value_size, sizeof(r->total));
-	}
-	*n = t.n;
 	qsort(*rows, *n, sizeof(**rows), by_nr);
-	for (size_t i = 0; i < h.n; i++) {
-		struct syslat_hist_key hk;
-		struct syslat_row key = { 0 }, *r;
-		uint64_t count;
+	for (size_t i = 0; i < nh; i++) {
+		struct syslat_row key = { .nr = h[i].key.nr }, *r;
 
-		memcpy(&hk, (char *)h.keys + i * h.key_size, sizeof(hk));
-		memcpy(&count, (char *)h.values + i * h.value_size, sizeof(count));
-		key.nr = hk.nr;
 		r = bsearch(&key, *rows, *n, sizeof(**rows), by_nr);
-		if (r && hk.slot < SYSLAT_SLOTS)
-			r->slots[hk.slot] = count;
+		if (r && h[i].key.slot < SYSLAT_SLOTS)
+			r->slots[h[i].key.slot] = h[i].count;
 	}
-out:
-	tpbpf_map_entries_free(&t);
-	tpbpf_map_entries_free(&h);
-	return err;
+	free(h);
+	return 0;
 }
 
 /* Slot S holds durations LOW..HIGH (see syslat.h). */
@@ -243,10 +223,7 @@ static void print_json(const struct syslat_opts *o, const struct syslat_row *r)
 	bool first = true;
 
 	printf("{\"syscall\":");
-	if (name)
-		print_json_string(stdout, name, strlen(name));
-	else
-		printf("null");
+	print_json_cstring(stdout, name);
 	printf(",\"nr\":%d,\"count\":%llu,\"total_ns\":%llu,\"avg_ns\":%llu,\"unit\":\"%s\",\"buckets\":[",
 	       (int32_t)r->nr, (unsigned long long)r->total.count,
 	       (unsigned long long)r->total.total_ns,
@@ -294,29 +271,38 @@ static int report(struct session *s, const struct syslat_opts *o)
 	return 0;
 }
 
-int cmd_syslat(int argc, char **argv)
-{
-	struct syslat_opts o = { 0 };
-	unsigned long long missed;
+struct syslat_run {
 	struct session s;
-	int rc;
+	struct syslat_opts o;
+};
 
-	rc = parse_args(argc, argv, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (session_open(&s, "syslat", "syslat", &o.common))
-		return session_close(&s, EXIT_FAIL);
-	rc = tpbpf_object_set_const(s.obj, "unit_ns", o.unit_ns);
-	if (rc)
-		return session_close(&s, tool_lib_error(rc, "syslat"));
-	if (session_load_attach(&s) || session_run(&s))
-		return session_close(&s, EXIT_FAIL);
-	/* Nothing is added after the detach: the tables are final. */
-	tpbpf_object_detach(s.obj);
-	rc = report(&s, &o) ? EXIT_FAIL : EXIT_OK;
-	missed = percpu_counter_sum(s.obj, "missed");
+/* The end of the run: the histograms, final since the programs are detached. */
+static int final_report(void *ctx)
+{
+	struct syslat_run *r = ctx;
+	unsigned long long missed;
+	int rc = report(&r->s, &r->o) ? EXIT_FAIL : EXIT_OK;
+
+	missed = percpu_counter_sum(r->s.obj, "missed");
 	if (missed)
 		fprintf(stderr, "tpbpf: syslat: %llu system calls not timed: a histogram map was full\n",
 			missed);
-	return session_close(&s, rc);
+	return rc;
+}
+
+int cmd_syslat(int argc, char **argv)
+{
+	struct syslat_run r = { 0 };
+	int rc;
+
+	rc = parse_args(argc, argv, &r.o);
+	if (rc >= 0)
+		return rc;
+	if (session_open(&r.s, "syslat", "syslat", &r.o.common))
+		return session_end(&r.s, EXIT_FAIL);
+	if (tool_set_const("syslat", r.s.obj, "unit_ns", r.o.unit_ns) ||
+	    session_load_attach(&r.s))
+		return session_end(&r.s, EXIT_FAIL);
+	session_on_end(&r.s, final_report, &r);
+	return session_end(&r.s, session_run(&r.s) ? EXIT_FAIL : EXIT_OK);
 }

@@ -18,12 +18,22 @@
 #include "record_decode.h"
 #include "tool.h"
 
+/*
+ * A record can be 16 KiB now that strings are whole (a 4 KiB record and
+ * three 4 KiB strings), though most are a few hundred bytes: 4x the usual
+ * ring, 1 MiB per CPU, as opensnoop has.
+ */
+#define TRACER_RING_PAGES 256
+
 struct target {
 	char category[256];
 	char name[256];
+	char event[520];		/* "category:name" */
+	char text_prefix[540];		/* " category:name:" after the PID */
 	int id;
 	bool syscall;			/* syscalls:*: read its user strings */
 	struct tpbpf_format fmt;
+	struct record_decoder dec;
 	struct tp_info info;
 };
 
@@ -32,6 +42,7 @@ struct tracer {
 	struct target *targets;
 	size_t nr_targets;
 	unsigned long max_events;	/* -c, 0: no limit */
+	unsigned long str_max;		/* --strlen */
 	bool json;
 };
 
@@ -46,8 +57,12 @@ static void usage(FILE *f)
 		"tracepoints, also the user-space strings that const char * arguments point to.\n\n"
 		"  -e, --event CAT:NAME  one more tracepoint (one program serves them all)\n"
 		"  -c, --count COUNT     stop after exactly COUNT events\n"
+		"  --strlen N            read at most N bytes of each user string (1-%d, default\n"
+		"                        %d); a longer one is shown cut: ...(cut), or NAME_cut in JSON\n"
 		COMMON_OPTS_HELP
-		"\nExample: tpbpf tracepoint sched sched_switch --duration 5   (-d 5)\n");
+		"                       (tracepoint: default %d, as a record may take 16 KiB)\n"
+		"\nExample: tpbpf tracepoint sched sched_switch --duration 5   (-d 5)\n",
+		TP_STR_MAX, TP_STR_MAX, TRACER_RING_PAGES);
 }
 
 static struct target *find_target(struct tracer *t, uint32_t id)
@@ -58,62 +73,88 @@ static struct target *find_target(struct tracer *t, uint32_t id)
 	return NULL;
 }
 
-static void print_event(struct tracer *t, int cpu, const struct tp_event_hdr *h,
-			const struct target *tg, const uint8_t *strs,
-			const uint8_t *rec)
+static void print_event(struct tracer *t, const struct tp_event_hdr *h,
+			const struct target *tg, const uint8_t *rec,
+			const struct user_strings *us)
 {
-	struct user_strings us = { 0 };
-	char event[520];
+	struct outbuf *o = &stdout_buf;
 
-	snprintf(event, sizeof(event), "%s:%s", tg->category, tg->name);
-	if (h->strs_size) {
-		us.n = tg->info.nr_strs;
-		for (unsigned int i = 0; i < us.n; i++) {
-			us.str[i] = (const char *)strs + (size_t)i * TP_STR_LEN;
-			/* A length from the kernel side: never past its own buffer. */
-			us.len[i] = h->str_len[i] > TP_STR_LEN ? TP_STR_LEN : h->str_len[i];
-			us.cut[i] = h->str_len[i] >= TP_STR_LEN;
-		}
-	}
 	if (t->json) {
-		printf("{\"time_ns\":%llu,\"cpu\":%d,\"comm\":", (unsigned long long)h->ts_ns, cpu);
-		print_json_string(stdout, h->comm, sizeof(h->comm));
-		printf(",\"pid\":%u,\"tid\":%u,\"event\":\"%s\",\"fields\":{", h->tgid, h->tid, event);
-		decode_record(stdout, true, &tg->fmt, rec, h->record_size, h->strs_size ? &us : NULL);
-		printf("}%s}\n", h->flags & TP_FLAG_RECORD_CUT ? ",\"record_cut\":true" : "");
+		ob_str(o, "{\"time_ns\":");
+		ob_u64(o, h->ts_ns);
+		ob_str(o, ",\"cpu\":");
+		ob_u64(o, h->cpu);
+		ob_str(o, ",\"comm\":");
+		ob_json_string(o, h->comm, sizeof(h->comm));
+		ob_str(o, ",\"pid\":");
+		ob_u64(o, h->tgid);
+		ob_str(o, ",\"tid\":");
+		ob_u64(o, h->tid);
+		ob_str(o, ",\"event\":\"");
+		ob_str(o, tg->event);
+		ob_str(o, "\",\"fields\":{");
+		decode_record(o, true, &tg->dec, rec, h->record_size, us);
+		ob_char(o, '}');
+		if (h->flags & TP_FLAG_RECORD_CUT)
+			ob_str(o, ",\"record_cut\":true");
+		ob_str(o, "}\n");
 		return;
 	}
-	printf("%llu.%06llu %3d ", (unsigned long long)(h->ts_ns / 1000000000ULL),
-	       (unsigned long long)(h->ts_ns % 1000000000ULL / 1000), cpu);
-	print_escaped_padded(stdout, h->comm, sizeof(h->comm), 16);
-	printf(" %7u %s:", h->tgid, event);
-	decode_record(stdout, false, &tg->fmt, rec, h->record_size, h->strs_size ? &us : NULL);
+	/* "%llu.%06llu %3d %-16s %7u cat:name:" */
+	ob_u64(o, h->ts_ns / 1000000000ULL);
+	ob_char(o, '.');
+	ob_uint(o, h->ts_ns % 1000000000ULL / 1000, 6, '0');
+	ob_char(o, ' ');
+	ob_uint(o, h->cpu, 3, ' ');
+	ob_char(o, ' ');
+	ob_escaped_padded(o, h->comm, sizeof(h->comm), 16);
+	ob_char(o, ' ');
+	ob_uint(o, h->tgid, 7, ' ');
+	ob_str(o, tg->text_prefix);
+	decode_record(o, false, &tg->dec, rec, h->record_size, us);
 	if (h->flags & TP_FLAG_RECORD_CUT)
-		fputs(" (record cut)", stdout);
-	putchar('\n');
+		ob_str(o, " (record cut)");
+	ob_char(o, '\n');
 }
 
 static void on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct tracer *t = ctx;
-	const struct tp_event_hdr *h = data;
-	const uint8_t *strs = (const uint8_t *)data + sizeof(*h);
-	struct tp_event_hdr hdr;
+	const uint8_t *rec = (const uint8_t *)data + sizeof(struct tp_event_hdr);
+	const uint8_t *str;
+	struct user_strings us = { 0 };
+	struct tp_event_hdr h;
 	const struct target *tg;
+	size_t left;
 
+	(void)cpu;	/* the header says, for either kind of ring */
 	if (t->max_events && t->s.events >= t->max_events)
 		return;
 	/* Sizes come from the kernel side: check them against what arrived. */
-	if (size < sizeof(*h))
+	if (size < sizeof(h))
 		return;
-	memcpy(&hdr, h, sizeof(hdr));
-	if (hdr.strs_size > size - sizeof(hdr) ||
-	    hdr.record_size > size - sizeof(hdr) - hdr.strs_size)
+	memcpy(&h, data, sizeof(h));
+	left = size - sizeof(h);
+	if (h.record_size > left || h.nr_strs > TP_MAX_STRS)
 		return;
-	tg = find_target(t, hdr.event_id);
-	if (!tg || (hdr.strs_size && hdr.strs_size < tg->info.nr_strs * TP_STR_LEN))
+	tg = find_target(t, h.event_id);
+	if (!tg)
 		return;
-	print_event(t, cpu, &hdr, tg, strs, strs + hdr.strs_size);
+	left -= h.record_size;
+	str = rec + h.record_size;
+	us.n = h.nr_strs;
+	for (unsigned int i = 0; i < us.n; i++) {
+		us.len[i] = h.str_len[i];
+		us.cut[i] = h.flags & TP_FLAG_STR_CUT(i);
+		if (us.len[i] < 0)
+			continue;
+		if ((size_t)us.len[i] > left)
+			return;
+		us.str[i] = (const char *)str;
+		str += us.len[i];
+		left -= (size_t)us.len[i];
+	}
+	print_event(t, &h, tg, rec, tg->syscall ? &us : NULL);
 	t->s.events++;
 	if (t->max_events && t->s.events >= t->max_events)
 		session_stop();
@@ -151,6 +192,8 @@ static int add_target(struct tracer *t, const char *spec, const char *name)
 	if (err)
 		return tool_error("%s", tpbpf_error_detail());
 	tg->id = tg->fmt.id;
+	snprintf(tg->event, sizeof(tg->event), "%s:%s", tg->category, tg->name);
+	snprintf(tg->text_prefix, sizeof(tg->text_prefix), " %s:", tg->event);
 	t->nr_targets++;
 	return 0;
 }
@@ -177,6 +220,8 @@ static int describe_target(struct target *tg)
 	tg->syscall = strcmp(tg->category, "syscalls") == 0;
 	if (tg->syscall)
 		info->nr_strs = (uint16_t)user_string_fields(&tg->fmt, info->str_off, TP_MAX_STRS);
+	if (record_decoder_init(&tg->dec, &tg->fmt, tg->syscall))
+		return tool_error("out of memory");
 	return 0;
 }
 
@@ -200,12 +245,13 @@ static int setup(struct tracer *t)
 		struct target *tg = &t->targets[i];
 		uint32_t key = (uint32_t)tg->id;
 
-		describe_target(tg);
+		if (describe_target(tg))
+			return EXIT_FAIL;
 		err = tpbpf_map_update(info, &key, &tg->info, 0);
 		if (err)
 			return tool_lib_error(err, "tracepoint");
 		err = tpbpf_program_attach_tracepoint(tg->info.nr_strs ? syscall : record,
-						      tg->category, tg->name);
+						      tg->category, tg->name, NULL);
 		if (err)
 			return tool_lib_error(err, "tracepoint");
 	}
@@ -218,14 +264,15 @@ int cmd_tracepoint(int argc, char **argv)
 		COMMON_LONG_OPTS,
 		{ "event", required_argument, NULL, 'e' },
 		{ "count", required_argument, NULL, 'c' },
+		{ "strlen", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct common_opts common = { 0 };
-	struct tracer t = { 0 };
+	struct tracer t = { .str_max = TP_STR_MAX };
 	const char **events = calloc((size_t)argc + 1, sizeof(*events));
 	size_t nr_events = 0;
-	int c, r, rc = EXIT_FAIL;
+	int c, r, err, rc = EXIT_FAIL;
 
 	if (!events)
 		return tool_error("out of memory");
@@ -251,6 +298,16 @@ int cmd_tracepoint(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 's':
+			if (!parse_uint("tracepoint", "--strlen", optarg, TP_STR_MAX, &t.str_max)) {
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			if (t.str_max == 0) {
+				rc = tool_usage_error("tracepoint", "--strlen wants 1 to %d bytes", TP_STR_MAX);
+				goto out;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			rc = EXIT_OK;
@@ -261,6 +318,8 @@ int cmd_tracepoint(int argc, char **argv)
 		}
 	}
 	t.json = common.json;
+	if (!common.ring_pages)
+		common.ring_pages = TRACER_RING_PAGES;
 
 	/* Positional: CATEGORY NAME, or CATEGORY:NAME / CATEGORY/NAME. */
 	if (optind == argc && nr_events == 0) {
@@ -284,6 +343,11 @@ int cmd_tracepoint(int argc, char **argv)
 
 	if (session_open(&t.s, "tracepoint", "tracepoint", &common))
 		goto out;
+	err = tpbpf_object_set_const(t.s.obj, "str_max", t.str_max);
+	if (err) {
+		rc = session_end(&t.s, tool_lib_error(err, "tracepoint"));
+		goto out;
+	}
 	if (setup(&t) == 0) {
 		if (!t.json) {
 			printf("Tracing %zu tracepoint%s:", t.nr_targets, t.nr_targets == 1 ? "" : "s");
@@ -296,10 +360,12 @@ int cmd_tracepoint(int argc, char **argv)
 		if (session_run(&t.s) == 0)
 			rc = EXIT_OK;
 	}
-	rc = session_close(&t.s, rc);
+	rc = session_end(&t.s, rc);
 out:
-	for (size_t i = 0; i < t.nr_targets; i++)
+	for (size_t i = 0; i < t.nr_targets; i++) {
+		record_decoder_free(&t.targets[i].dec);
 		tpbpf_format_free(&t.targets[i].fmt);
+	}
 	free(t.targets);
 	free(events);
 	return rc;

@@ -38,3 +38,11 @@ int embedded_object_open(const char *name, struct tpbpf_object **out)
 	}
 	return -ENOENT;
 }
+
+bool embedded_object_exists(const char *name)
+{
+	for (const struct embedded *e = objects; e->name; e++)
+		if (strcmp(e->name, name) == 0)
+			return true;
+	return false;
+}

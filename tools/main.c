@@ -39,7 +39,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-15s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\noptions:\n"
-		"  -v, --verbose     print each step of the load path (bpf() calls, relocations, tracefs reads)\n"
+		"  -v, --verbose     print each step of the load path (bpf() calls, relocations, tracefs reads);\n"
+		"                    -vv also each wait for events\n"
 		"  --tracefs DIR     use DIR as the tracefs root\n"
 		"  --offsets FILE    kernel struct offsets for KERNEL_OFF() (tpbpf offsets writes one);\n"
 		"                    without it they come from /sys/kernel/btf/vmlinux when it exists\n"
@@ -89,8 +90,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (verbose)
+	if (verbose) {
 		tpbpf_set_log(log_to_stderr, NULL);
+		tpbpf_set_log_level(verbose);
+	}
 	if (tracefs) {
 		int err = tpbpf_tracefs_set_root(tracefs);
 

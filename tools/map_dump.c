@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tool.h"
+#include "tpbpf_inspect.h"
 
 static void print_bytes(FILE *f, const unsigned char *p, size_t n)
 {
@@ -54,31 +55,17 @@ static void print_value(FILE *f, const struct tpbpf_map *m, const unsigned char 
 	fputs(")", f);
 }
 
-static const char *map_type_name(uint32_t t)
-{
-	switch (t) {
-	case BPF_MAP_TYPE_HASH: return "hash";
-	case BPF_MAP_TYPE_ARRAY: return "array";
-	case BPF_MAP_TYPE_PERCPU_HASH: return "percpu_hash";
-	case BPF_MAP_TYPE_PERCPU_ARRAY: return "percpu_array";
-	case BPF_MAP_TYPE_LRU_HASH: return "lru_hash";
-	case BPF_MAP_TYPE_LRU_PERCPU_HASH: return "lru_percpu_hash";
-	case BPF_MAP_TYPE_PERF_EVENT_ARRAY: return "perf_event_array";
-	case BPF_MAP_TYPE_STACK_TRACE: return "stack_trace";
-	default: return "other";
-	}
-}
-
 static void dump_map(FILE *f, const struct tpbpf_map *m)
 {
 	uint32_t ks = tpbpf_map_key_size(m);
 	unsigned char *key = calloc(1, ks ? ks : 1), *next = calloc(1, ks ? ks : 1);
 	unsigned char *val = calloc(1, tpbpf_map_value_buf_size(m) + 8);
+	const char *type = tpbpf_map_type_name(tpbpf_map_type(m));
 	size_t n = 0;
 	bool first = true;
 
 	fprintf(f, "map %s (%s, key %u bytes, value %u bytes, max %u entries):\n",
-		tpbpf_map_name(m), map_type_name(tpbpf_map_type(m)), ks,
+		tpbpf_map_name(m), type ? type : "other", ks,
 		tpbpf_map_value_size(m), tpbpf_map_max_entries(m));
 	if (!key || !next || !val) {
 		fprintf(f, "  (out of memory)\n");

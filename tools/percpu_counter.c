@@ -8,21 +8,30 @@
 
 #include "percpu_counter.h"
 
-unsigned long long percpu_counter_sum(const struct tpbpf_object *obj, const char *name)
+bool percpu_counter_read(const struct tpbpf_map *map, unsigned long long *sum)
 {
-	struct tpbpf_map *m = tpbpf_object_find_map(obj, name);
-	unsigned long long sum = 0;
 	int cpus = tpbpf_num_possible_cpus();
 	uint32_t key = 0;
 	uint64_t *vals;
+	bool ok = false;
 
-	if (!m || cpus <= 0 || !tpbpf_map_is_percpu(m) ||
-	    tpbpf_map_value_size(m) != sizeof(uint64_t))
-		return 0;
+	*sum = 0;
+	if (!map || cpus <= 0 || tpbpf_map_value_size(map) != sizeof(uint64_t))
+		return false;
 	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(m, &key, vals) == 0)
+	if (vals && tpbpf_map_lookup(map, &key, vals) == 0) {
 		for (int i = 0; i < cpus; i++)
-			sum += vals[i];
+			*sum += vals[i];
+		ok = true;
+	}
 	free(vals);
+	return ok;
+}
+
+unsigned long long percpu_counter_sum(const struct tpbpf_object *obj, const char *name)
+{
+	unsigned long long sum;
+
+	percpu_counter_read(tpbpf_object_find_map(obj, name), &sum);
 	return sum;
 }

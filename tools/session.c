@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tool.h"
+#include "percpu_counter.h"
 
 int common_opt(const char *cmd, int c, const char *arg, struct common_opts *o)
 {
@@ -45,8 +47,8 @@ int common_opt(const char *cmd, int c, const char *arg, struct common_opts *o)
 	}
 }
 
-int session_open(struct session *s, const char *cmd, const char *name,
-		 const struct common_opts *opts)
+int session_open_object(struct session *s, const char *cmd, struct tpbpf_object *obj,
+			const struct common_opts *opts)
 {
 	int err;
 
@@ -54,16 +56,71 @@ int session_open(struct session *s, const char *cmd, const char *name,
 	s->cmd = cmd;
 	s->opts = *opts;
 	s->stats_fd = -1;
+	s->obj = obj;
 	if (opts->pid && kill((pid_t)opts->pid, 0) && errno == ESRCH)
 		return tool_error("%s: no process with pid %lu", cmd, opts->pid);
-	err = embedded_object_open(name, &s->obj);
-	if (err)
-		return tool_lib_error(err, "%s: reading the built-in program %s", cmd, name);
 	/* Programs filter on it in the kernel; 0 means every process. */
 	err = tpbpf_object_set_const(s->obj, "target_pid", opts->pid);
 	if (err)
 		return tool_lib_error(err, "%s", cmd);
 	return 0;
+}
+
+int session_open(struct session *s, const char *cmd, const char *name,
+		 const struct common_opts *opts)
+{
+	struct tpbpf_object *obj;
+	char rb_name[64];
+	bool ringbuf = false;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->cmd = cmd;
+	s->stats_fd = -1;
+	/*
+	 * A tool that sends events has two builds of its object: its events
+	 * go through a ring buffer where the kernel has them (5.8+), else
+	 * through per-CPU perf rings (progs/event_output.h says why two).
+	 */
+	snprintf(rb_name, sizeof(rb_name), "%s_ringbuf", name);
+	if (embedded_object_exists(rb_name) && tpbpf_feature_present(TPBPF_FEAT_RINGBUF) == 1) {
+		err = embedded_object_open(rb_name, &obj);
+		ringbuf = true;
+	} else {
+		err = embedded_object_open(name, &obj);
+	}
+	if (err)
+		return tool_lib_error(err, "%s: reading the built-in program %s", cmd,
+				      ringbuf ? rb_name : name);
+	err = session_open_object(s, cmd, obj, opts);
+	s->ringbuf = ringbuf;
+	return err;
+}
+
+/*
+ * The tool's ring buffer gets the memory its perf rings would have had
+ * (--ring-pages per CPU, all CPUs), in one ring any CPU can fill: a burst
+ * on one CPU has all of it. The program wakes the reader once a
+ * sixteenth of it is waiting (TPBPF_CONST(wakeup_bytes)).
+ */
+static int size_ring_buffer(struct session *s)
+{
+	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "events");
+	unsigned long pages = s->opts.ring_pages ? s->opts.ring_pages : DEFAULT_RING_PAGES;
+	long page = sysconf(_SC_PAGESIZE);
+	int cpus = tpbpf_num_possible_cpus();
+	uint64_t bytes, want;
+	int err;
+
+	if (!m)
+		return tool_error("%s: the built-in program has no map events", s->cmd);
+	want = (uint64_t)pages * (uint64_t)(page > 0 ? page : 4096) * (uint64_t)(cpus > 0 ? cpus : 1);
+	for (bytes = 4096; bytes < want && bytes < (1ULL << 30); bytes *= 2)
+		;
+	err = tpbpf_map_set_max_entries(m, (uint32_t)bytes);
+	if (!err)
+		err = tpbpf_object_set_const(s->obj, "wakeup_bytes", bytes / 16);
+	return err ? tool_lib_error(err, "%s: ring buffer", s->cmd) : 0;
 }
 
 int session_load(struct session *s)
@@ -76,13 +133,15 @@ int session_load(struct session *s)
 		if (s->stats_fd < 0)
 			return tool_lib_error(s->stats_fd, "%s: --stats", s->cmd);
 	}
+	if (s->ringbuf && size_ring_buffer(s))
+		return EXIT_FAIL;
 	err = tpbpf_object_load(s->obj);
 	if (err) {
 		print_verifier_logs(stderr, s->obj, false);
 		return tool_lib_error(err, "%s", s->cmd);
 	}
 	/* From here on close() must detach, even if attaching fails half-way. */
-	s->attached = true;
+	s->loaded = true;
 	return 0;
 }
 
@@ -95,14 +154,16 @@ int session_attach(struct session *s)
 	if (err)
 		return tool_lib_error(err, "%s", s->cmd);
 	for (size_t i = 0; i < tpbpf_object_program_count(s->obj); i++) {
-		size_t n = tpbpf_program_attach_count(tpbpf_object_program(s->obj, i));
+		size_t n = tpbpf_program_link_count(tpbpf_object_program(s->obj, i));
 
 		links += n;
 		progs += n > 0;
 	}
+	/* Tests and scripts wait for this line: every command prints it so. */
 	fprintf(stderr, "tpbpf: %s: attached %zu program%s to %zu tracepoint%s%s\n",
 		s->cmd, progs, progs == 1 ? "" : "s", links,
 		links == 1 ? "" : "s", s->opts.duration ? "" : "; Ctrl-C to stop");
+	s->running = true;
 	return 0;
 }
 
@@ -116,12 +177,19 @@ int session_load_attach(struct session *s)
 int session_read_events(struct session *s, const char *map_name,
 			tpbpf_sample_fn on_sample, void *ctx)
 {
-	struct tpbpf_perf_reader_opts ro = { 0 };
 	struct tpbpf_map *map = tpbpf_object_find_map(s->obj, map_name);
-	int err;
 
 	if (!map)
 		return tool_error("%s: the program has no map %s", s->cmd, map_name);
+	return session_read_map(s, map, on_sample, ctx);
+}
+
+int session_read_map(struct session *s, struct tpbpf_map *map,
+		     tpbpf_sample_fn on_sample, void *ctx)
+{
+	struct tpbpf_event_reader_opts ro = { 0 };
+	int err;
+
 	ro.pages_per_cpu = (unsigned int)s->opts.ring_pages;
 	/*
 	 * Wake up for batches of 64: a wake-up per event costs the traced
@@ -130,19 +198,35 @@ int session_read_events(struct session *s, const char *map_name,
 	ro.wakeup_events = 64;
 	ro.on_sample = on_sample;
 	ro.ctx = ctx;
-	err = tpbpf_perf_reader_new(tpbpf_map_fd(map), &ro, &s->reader);
+	err = tpbpf_event_reader_new(tpbpf_map_fd(map), &ro, &s->reader);
 	if (err)
-		return tool_lib_error(err, "%s: perf ring", s->cmd);
+		return tool_lib_error(err, "%s: reading map %s", s->cmd, tpbpf_map_name(map));
 	return 0;
 }
 
 static int poll_reader(void *ctx, int timeout_ms)
 {
 	struct session *s = ctx;
-	int n = tpbpf_perf_reader_poll(s->reader, timeout_ms);
+	int n = 0;
 
+	if (s->reader) {
+		n = tpbpf_event_reader_poll(s->reader, timeout_ms);
+	} else {
+		struct timespec ts = { 0, (long)timeout_ms * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	if (n >= 0 && s->on_poll)
+		n = s->on_poll(s->poll_ctx);
+	/* Out at each batch's end, without waiting for the writer. */
+	ob_flush(&stdout_buf);
 	fflush(stdout);
 	return n < 0 ? n : 0;
+}
+
+void session_flush(void)
+{
+	output_sync();
 }
 
 void session_stop(void)
@@ -152,11 +236,33 @@ void session_stop(void)
 
 int session_run(struct session *s)
 {
-	int err = run_until_stop(s->opts.duration, s->reader ? poll_reader : NULL, s);
+	return session_run_every(s, 0, NULL, NULL);
+}
 
-	if (err)
-		return tool_lib_error(err, "%s: reading events", s->cmd);
-	return 0;
+int session_run_every(struct session *s, unsigned long interval,
+		      int (*tick)(void *ctx), void *ctx)
+{
+	unsigned long duration = s->opts.duration, elapsed = 0;
+
+	if (s->reader)
+		output_thread_start();
+	for (;;) {
+		unsigned long chunk = interval ? interval : duration;
+		int err;
+
+		if (interval && duration && duration - elapsed < chunk)
+			chunk = duration - elapsed;
+		err = run_until_stop(chunk, s->reader || s->on_poll ? poll_reader : NULL, s);
+		if (err)
+			return tool_lib_error(err, "%s: reading events", s->cmd);
+		elapsed += chunk;
+		if (stop_requested || !interval || (duration && elapsed >= duration))
+			return 0;
+		session_flush();
+		if (tick && tick(ctx))
+			return EXIT_FAIL;
+		session_flush();
+	}
 }
 
 /*
@@ -165,23 +271,7 @@ int session_run(struct session *s)
  */
 static bool program_drops(struct session *s, unsigned long long *sum)
 {
-	struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "drops");
-	uint32_t key = 0;
-	uint64_t *vals;
-	int cpus = tpbpf_num_possible_cpus();
-	bool ok = false;
-
-	*sum = 0;
-	if (!m || cpus <= 0 || tpbpf_map_value_size(m) != sizeof(uint64_t))
-		return false;
-	vals = calloc((size_t)cpus, sizeof(*vals));
-	if (vals && tpbpf_map_lookup(m, &key, vals) == 0) {
-		for (int i = 0; i < cpus; i++)
-			*sum += vals[i];
-		ok = true;
-	}
-	free(vals);
-	return ok;
+	return percpu_counter_read(tpbpf_object_find_map(s->obj, "drops"), sum);
 }
 
 unsigned long long session_lost(struct session *s)
@@ -189,6 +279,7 @@ unsigned long long session_lost(struct session *s)
 	unsigned long long drops;
 
 	/*
+	 * A ring buffer reports no loss: the program's count is all there is.
 	 * Every record the kernel reports in PERF_RECORD_LOST is also an
 	 * output that failed in the program (bpf_perf_event_output returned
 	 * -ENOSPC), so adding both counted each loss twice. The program's
@@ -197,7 +288,7 @@ unsigned long long session_lost(struct session *s)
 	 */
 	if (program_drops(s, &drops))
 		return drops;
-	return s->reader ? tpbpf_perf_reader_lost(s->reader) : 0;
+	return s->reader ? tpbpf_event_reader_lost(s->reader) : 0;
 }
 
 static void print_stats(struct session *s)
@@ -208,7 +299,7 @@ static void print_stats(struct session *s)
 
 		/* A program the tool loaded but did not attach has nothing to say. */
 		if (tpbpf_program_stats(p, &runs, &ns) ||
-		    (!runs && !tpbpf_program_attach_count(p)))
+		    (!runs && !tpbpf_program_link_count(p)))
 			continue;
 		fprintf(stderr, "tpbpf: %s: stats: program %s: %llu runs, %llu ns total, %.1f ns per run\n",
 			s->cmd, tpbpf_program_name(p), (unsigned long long)runs,
@@ -216,27 +307,50 @@ static void print_stats(struct session *s)
 	}
 }
 
-int session_close(struct session *s, int rc)
+void session_on_poll(struct session *s, int (*fn)(void *ctx), void *ctx)
+{
+	s->on_poll = fn;
+	s->poll_ctx = ctx;
+}
+
+void session_on_end(struct session *s, int (*fn)(void *ctx), void *ctx)
+{
+	s->on_end = fn;
+	s->end_ctx = ctx;
+}
+
+int session_end(struct session *s, int rc)
 {
 	/* A second Ctrl-C must not cut the teardown short. */
 	block_stop_signals();
-	if (s->attached) {
-		/* Detach first, then drain: nothing can arrive after the count. */
-		tpbpf_object_detach(s->obj);
+	/*
+	 * Stop the programs first, then drain: nothing can arrive after the
+	 * count. Stopping closes the links (all at once); the perf events
+	 * they leave, whose closes the kernel makes wait a grace period
+	 * each, are closed after the report, so the user sees it at once.
+	 */
+	if (s->loaded)
+		tpbpf_object_stop(s->obj);
+	/* A run that never started (attaching failed) has nothing to report. */
+	if (s->running) {
 		if (s->reader)
-			tpbpf_perf_reader_drain(s->reader);
-		fflush(stdout);
+			tpbpf_event_reader_drain(s->reader);
+		output_thread_stop();
+		session_flush();
+		if (s->on_end && s->on_end(s->end_ctx))
+			rc = EXIT_FAIL;
+		session_flush();
 		if (s->stats_fd >= 0)
 			print_stats(s);
 		if (s->reader)
 			fprintf(stderr, "tpbpf: %s: %llu events, %llu lost\n", s->cmd,
 				s->events, session_lost(s));
 	}
-	tpbpf_perf_reader_free(s->reader);
+	tpbpf_event_reader_free(s->reader);
 	tpbpf_object_close(s->obj);
 	if (s->stats_fd >= 0)
 		close(s->stats_fd);
-	if (s->attached)
+	if (s->running)
 		fprintf(stderr, "tpbpf: %s: detached\n", s->cmd);
 	s->reader = NULL;
 	s->obj = NULL;

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Errors, numbers, and the Ctrl-C-aware wait that every subcommand uses. */
+#include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,6 +78,14 @@ bad:
 	return false;
 }
 
+int tool_set_const(const char *cmd, struct tpbpf_object *obj, const char *name,
+		   unsigned long long value)
+{
+	int err = tpbpf_object_set_const(obj, name, value);
+
+	return err ? tool_lib_error(err, "%s", cmd) : 0;
+}
+
 int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec)
 {
 	const char *eq = strchr(spec, '=');
@@ -92,6 +103,92 @@ int const_option(const char *cmd, struct tpbpf_object *obj, const char *spec)
 	name[eq - spec] = '\0';
 	err = tpbpf_object_set_const(obj, name, v);
 	return err ? tool_lib_error(err, "--const %s", spec) : 0;
+}
+
+/* TEXT as an integer that fits SIZE bytes, signed or unsigned. */
+static bool parse_int(const char *text, size_t size, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	if (text[0] == '-') {
+		long long v = strtoll(text, &end, 0);
+
+		if (*end || errno || (size < 8 && v < -(1LL << (size * 8 - 1))))
+			return false;
+		*out = (unsigned long long)v;
+		return true;
+	}
+	*out = strtoull(text, &end, 0);
+	return !*end && !errno && (size >= 8 || !(*out >> (size * 8)));
+}
+
+/*
+ * --set NAME=VALUE: a global variable's initial value. A number (decimal,
+ * 0x hex, negative) or true/false fills the variable's size, little-endian,
+ * and must fit it; any other text is a string for a char array, which must
+ * leave room for its NUL.
+ */
+int set_option(const char *cmd, struct tpbpf_object *obj, const char *spec)
+{
+	const char *eq = strchr(spec, '='), *text;
+	unsigned char bytes[4096] = { 0 };
+	unsigned long long v;
+	char name[128];
+	size_t size;
+	int err;
+
+	if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof(name))
+		return tool_usage_error(cmd, "--set wants NAME=VALUE, not '%s'", spec);
+	memcpy(name, spec, (size_t)(eq - spec));
+	name[eq - spec] = '\0';
+	text = eq + 1;
+	err = tpbpf_object_global(obj, name, &size, NULL);
+	if (err)
+		return tool_lib_error(err, "--set %s", spec);
+	if (size == 0 || size > sizeof(bytes))
+		return tool_error("--set %s: variable %s is %zu bytes: not settable", spec, name, size);
+	if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0) {
+		bytes[0] = text[0] == 't';
+	} else if (size <= 8 && (isdigit((unsigned char)text[0]) ||
+				 (text[0] == '-' && isdigit((unsigned char)text[1])))) {
+		if (!parse_int(text, size, &v))
+			return tool_usage_error(cmd, "--set %s: %s is not a number that fits the %zu bytes of %s",
+						spec, text, size, name);
+		for (size_t i = 0; i < size; i++)
+			bytes[i] = (unsigned char)(v >> (8 * i));
+	} else {
+		if (strlen(text) >= size)
+			return tool_usage_error(cmd, "--set %s: the text is %zu bytes; %s holds %zu with its NUL",
+						spec, strlen(text), name, size);
+		memcpy(bytes, text, strlen(text));
+	}
+	err = tpbpf_object_set_global(obj, name, bytes, size);
+	return err ? tool_lib_error(err, "--set %s", spec) : 0;
+}
+
+int apply_options(int (*option)(const char *cmd, struct tpbpf_object *obj, const char *spec),
+		  const char *cmd, struct tpbpf_object *obj, const char *const *specs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = option(cmd, obj, specs[i]);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int open_object_arg(const char *cmd, int argc, char **argv, struct tpbpf_object **obj)
+{
+	int err;
+
+	*obj = NULL;
+	if (optind != argc - 1)
+		return tool_usage_error(cmd, optind >= argc ? "OBJECT.o is required" :
+					"one OBJECT.o only");
+	err = tpbpf_object_open_file(argv[optind], obj);
+	return err ? tool_lib_error(err, "%s %s", cmd, argv[optind]) : 0;
 }
 
 const char *clock_stamp(char *buf, size_t len)
@@ -135,12 +232,17 @@ void block_stop_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
-static double now_s(void)
+unsigned long long monotonic_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+static double now_s(void)
+{
+	return (double)monotonic_ns() / 1e9;
 }
 
 int run_until_stop(unsigned long duration_s, poll_fn poll, void *ctx)

@@ -13,7 +13,7 @@
 
 FUZZ_SECONDS ?= 60
 SOAK_SECONDS ?= 600
-FUZZ_NAMES   := elf format perf_ring decode
+FUZZ_NAMES   := elf format perf_ring ringbuf decode btf
 # Harnesses that also need code of the tpbpf command.
 FUZZ_TOOL_SRCS_decode := tools/record_decode.c tools/output.c
 FUZZ_FLAGS   := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

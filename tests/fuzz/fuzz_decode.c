@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz the record decoder of tpbpf tracepoint (tools/record_decode.c):
- *   byte 0       flags: bit 0 JSON, bit 1 with user strings
+ *   byte 0       flags: bit 0 JSON, bit 1 a syscall's record, with user strings
  *   then         a format text up to the first NUL (parsed as tracefs's)
  *   the rest     the record, as the kernel would send it
  * The record sits in a buffer of exactly its size; what is printed must
@@ -20,7 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char strs[2][9] = { "a\nb\x1b[c", "\x7f\x80\xff" };
 	struct user_strings us = { 0 };
+	struct record_decoder dec;
 	struct tpbpf_format fmt;
+	struct outbuf ob;
+	char obuf[64];
 	const uint8_t *nul;
 	char *out = NULL;
 	size_t out_len = 0, rec_len;
@@ -35,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		us.n = 2;
 		for (int i = 0; i < 2; i++) {
 			us.str[i] = strs[i];
-			us.len[i] = (int)sizeof(strs[i]);
+			us.len[i] = (int)sizeof(strs[i]) - i;
 			us.cut[i] = i;
 		}
 	}
@@ -46,12 +49,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (tpbpf_format_parse((const char *)data, (size_t)(nul - data), &fmt))
 		return 0;
+	if (record_decoder_init(&dec, &fmt, (data[-1] & 2) != 0)) {
+		tpbpf_format_free(&fmt);
+		return 0;
+	}
 	rec_len = size - (size_t)(nul + 1 - data);
 	rec = malloc(rec_len ? rec_len : 1);
 	f = open_memstream(&out, &out_len);
 	if (rec && f) {
 		memcpy(rec, nul + 1, rec_len);
-		decode_record(f, json, &fmt, rec, rec_len, (data[-1] & 2) ? &us : NULL);
+		/* A small buffer: decoding crosses many flushes. */
+		ob_init(&ob, f, obuf, sizeof(obuf));
+		decode_record(&ob, json, &dec, rec, rec_len, (data[-1] & 2) ? &us : NULL);
+		ob_flush(&ob);
 		fclose(f);
 		for (size_t i = 0; i < out_len; i++)
 			if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
@@ -61,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(out);
 	free(rec);
+	record_decoder_free(&dec);
 	tpbpf_format_free(&fmt);
 	return 0;
 }

@@ -27,6 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Constants resolve against files, never the running kernel. */
 		if (tpbpf_tracefs_set_root(FUZZ_TRACEFS))
 			abort();
+		/* CO-RE answers from those formats too, never this machine's BTF. */
+		tpbpf_feature_force_absent(TPBPF_FEAT_KERNEL_BTF, true);
 		tracefs_set = 1;
 	}
 	if (tpbpf_object_open_mem(data, size, "fuzz.o", &obj))

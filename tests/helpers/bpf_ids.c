@@ -3,6 +3,8 @@
  * Prints every BPF program and map the kernel holds, one per line:
  * "prog ID NAME" / "map ID NAME". The tests compare this before and after
  * a run to prove tpbpf left nothing behind.
+ * With -t, maps only, with the BTF type of their values (0: untyped):
+ * "map ID NAME VALUE_TYPE_ID".
  */
 #include <linux/bpf.h>
 #include <stdio.h>
@@ -15,6 +17,8 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 }
 
+static int with_types;
+
 static void walk(const char *kind, int next_cmd, int get_fd_cmd)
 {
 	union bpf_attr attr;
@@ -22,6 +26,7 @@ static void walk(const char *kind, int next_cmd, int get_fd_cmd)
 
 	for (;;) {
 		char name[BPF_OBJ_NAME_LEN + 1] = "";
+		__u32 value_type = 0;
 		int fd;
 
 		memset(&attr, 0, sizeof(attr));
@@ -46,15 +51,22 @@ static void walk(const char *kind, int next_cmd, int get_fd_cmd)
 			if (!sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr))
 				memcpy(name, get_fd_cmd == BPF_PROG_GET_FD_BY_ID ?
 				       info.prog.name : info.map.name, BPF_OBJ_NAME_LEN);
+			if (get_fd_cmd == BPF_MAP_GET_FD_BY_ID)
+				value_type = info.map.btf_value_type_id;
 			close(fd);
 		}
-		printf("%s %u %s\n", kind, id, name);
+		if (with_types)
+			printf("%s %u %s %u\n", kind, id, name, value_type);
+		else
+			printf("%s %u %s\n", kind, id, name);
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	walk("prog", BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID);
+	with_types = argc > 1 && strcmp(argv[1], "-t") == 0;
+	if (!with_types)
+		walk("prog", BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID);
 	walk("map", BPF_MAP_GET_NEXT_ID, BPF_MAP_GET_FD_BY_ID);
 	return 0;
 }

@@ -16,20 +16,22 @@ t_features_lists_every_probe() {
 	local f
 	for f in tracepoint raw_tracepoint raw_tracepoint_writable prog_name map_name \
 		probe_read_str probe_read_kernel probe_read_user probe_read_kernel_str \
-		probe_read_user_str global_data bpf_calls enable_stats memcg_accounting perf_link_cookie; do
+		probe_read_user_str global_data bpf_calls enable_stats memcg_accounting perf_link_cookie kernel_btf lru_hash btf \
+		ringbuf; do
 		grep -qE "^$f +(present|absent) +[0-9.]+ " "$T/out" || fail "no result for $f"
 		grep -q "probe $f " "$T/err" || fail "-v does not show the $f probe"
 	done
-	[ "$(grep -c '^tpbpf: probe ' "$T/err")" -eq 15 ] || fail "each probe must run exactly once"
+	[ "$(grep -c '^tpbpf: probe ' "$T/err")" -eq 19 ] || fail "each probe must run exactly once"
 	"$TPBPF" features --json > "$T/json" || fail "--json failed"
 	python3 -c '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert len(rows) == 15 and all(r["result"] in ("present", "absent") for r in rows)
+assert len(rows) == 19 and all(r["result"] in ("present", "absent") for r in rows)
 ' "$T/json" || fail "--json rows"
 	TPBPF_FORCE_ABSENT=all "$TPBPF" features > "$T/forced" || fail "forced run failed"
 	grep -qE '^probe_read_kernel +forced-absent' "$T/forced" || fail "probe_read_kernel not forced absent"
 	grep -qE '^tracepoint +present' "$T/forced" || fail "a feature without fallback was forced"
+	grep -qE '^ringbuf +forced-absent .*perf event array' "$T/forced" || fail "ringbuf not forced absent, or no fallback shown"
 }
 
 # Probes run only when a choice depends on them: an object with no global
@@ -43,14 +45,21 @@ t_probes_are_lazy() {
 }
 
 t_helper_fallback_rewrites_calls() {
-	# Opens of our own, so 20 events come even on an idle machine.
-	( for i in $(seq 200); do cat /etc/hostname > /dev/null; sleep 0.02; done ) &
+	# Opens of our own, so the 20 events are ours whatever else runs here.
+	mkfifo "$T/go" || fail "no fifo"
+	"$HELPERS/open_path" -w "$T/go" $(printf '/etc/hostname %.0s' $(seq 20)) > "$T/pid" &
+	local hp=$!
+	echo "$hp" >> "$T/.pids"
+	wait_for "$T/pid" '[0-9]' 5 || fail "helper did not start"
 	TPBPF_FORCE_ABSENT=probe_read_kernel,probe_read_user_str timeout 30 "$TPBPF" -v tracepoint \
-		syscalls:sys_enter_openat -c 20 > "$T/out" 2> "$T/err" || fail "exit $?"
-	kill $! 2>/dev/null
+		syscalls:sys_enter_openat -p "$(head -n 1 "$T/pid")" -c 20 > "$T/out" 2> "$T/err" &
+	local tp=$!
+	wait_for "$T/err" 'attached|error' 15 || fail "tracepoint did not attach"
+	echo go > "$T/go"
+	wait $tp || fail "exit $?: $(tail -c 300 "$T/err")"
 	grep -q 'bpf_probe_read_kernel -> bpf_probe_read (kernel before 5.5)' "$T/err" || fail "no probe_read_kernel rewrite"
 	grep -q 'bpf_probe_read_user_str -> bpf_probe_read_str' "$T/err" || fail "no probe_read_user_str rewrite"
-	grep -q 'filename="/' "$T/out" || fail "strings not read after the rewrite"
+	grep -q 'filename="/etc/hostname"' "$T/out" || fail "strings not read after the rewrite"
 }
 
 t_names_left_out_when_absent() {

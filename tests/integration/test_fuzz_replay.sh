@@ -28,9 +28,13 @@ replay() { # harness
 t_elf() { replay elf; }
 t_format() { replay format; }
 t_perf_ring() { replay perf_ring; }
+t_ringbuf() { replay ringbuf; }
 t_decode() { replay decode; }
+t_btf() { replay btf; }
 
 run_test elf_corpus t_elf
 run_test format_corpus t_format
 run_test perf_ring_corpus t_perf_ring
+run_test ringbuf_corpus t_ringbuf
 run_test decode_corpus t_decode
+run_test btf_corpus t_btf

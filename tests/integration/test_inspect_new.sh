@@ -43,7 +43,7 @@ t_inspect_disasm_is_llvm() {
 	command -v llvm-mc > /dev/null || command -v llvm-mc-14 > /dev/null || skip "no llvm-mc"
 	"$TPBPF" inspect --disasm "$TEST_BPF/subprog_globals.bpf.o" > out || fail "inspect --disasm failed"
 	grep -qE '^ +[0-9]+: r1 = ' out || fail "no 'r1 = ' line: $(sed -n '/disassembly/,$p' out | head)"
-	grep -qE 'ld_pseudo r1, 1, 1000 +; map counts' out || fail "no map annotation"
+	grep -qE 'r1 = 0 ll +; map counts' out || fail "no map annotation"
 	grep -qE '; map \.bss value \+ 0' out || fail "no global data annotation"
 	grep -q 'not decoded' out && fail "llvm-mc skipped instructions: $(grep 'not decoded' out | head -3)"
 	# with the constant given, the program relocates and shows the ID

@@ -170,6 +170,23 @@ t_writable_on_plain_tracepoint_fails() {
 		fail "no 'not writable' message: $(cat "$T/err")"
 }
 
+# The default locked-memory limit of a fresh login (64 KiB): kernels
+# before 5.11 charge every map and program to it; tpbpf raises it after
+# the first refusal and says so with -v. Tools with many programs load.
+t_tools_under_default_memlock() {
+	local tool
+	for tool in "syscount -d 1" "opensnoop -d 1" "cswitch --top 3 -d 1"; do
+		( ulimit -l 64 && "$TPBPF" -v $tool ) > "$T/out" 2> "$T/err" ||
+			fail "tpbpf $tool under ulimit -l 64: $(grep -v '^tpbpf: [^e]' "$T/err" | tail -3)"
+		grep -q 'detached' "$T/err" || fail "tpbpf $tool did not run"
+		# An EPERM the limit explains is not reported as an error.
+		if grep -q 'refused, EPERM' "$T/err"; then
+			grep -q 'the locked-memory limit is 64 KiB' "$T/err" || fail "EPERM not put down to the limit"
+		fi
+	done
+}
+
+run_test tools_under_default_memlock t_tools_under_default_memlock root
 run_test kernel_offsets_from_btf t_kernel_offsets_from_btf root
 run_test kernel_offsets_from_file t_kernel_offsets_from_file root
 run_test offsets_from_headers_match t_offsets_from_headers_match

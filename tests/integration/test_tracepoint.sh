@@ -85,6 +85,72 @@ t_openat_shows_whole_path_and_pid() {
 		fail "no line with pid $pid and the whole path ($(grep -c openat "$T/out") openat lines)"
 }
 
+# A path of exactly 4000 bytes (PATH_MAX is 4096): whole in the text line
+# and in the JSON object, with no cut mark. The helper opens it after
+# tpbpf attached (open_path -w waits on a fifo).
+long_path() { # total-length
+	local comp path name
+	comp=$(printf 'c%.0s' $(seq 200))
+	path=$T/long
+	while [ $((${#path} + 256)) -lt "$1" ]; do path=$path/$comp; done
+	name=$(printf 'f%.0s' $(seq $(($1 - ${#path} - 1))))
+	echo "$path/$name"
+}
+
+open_after_attach() { # path tpbpf-args...
+	local path=$1 helper
+	shift
+	mkfifo "$T/go"
+	"$HELPERS/open_path" -w "$T/go" -m -c "$path" > "$T/helper.out" &
+	helper=$!
+	wait_for "$T/helper.out" '^[0-9]+$' 10 || fail "helper did not start"
+	start_tpbpf tracepoint syscalls:sys_enter_openat -p "$(head -n 1 "$T/helper.out")" "$@"
+	timeout 10 sh -c 'echo go > "$1"' _ "$T/go" || fail "helper never read its fifo"
+	wait $helper || fail "helper exited $?"
+	sleep 0.3
+	stop_tpbpf
+	[ "$TPBPF_RC" -eq 0 ] || fail "tpbpf exited $TPBPF_RC: $(cat "$T/err")"
+}
+
+t_whole_4000_byte_path_text() {
+	local path
+	path=$(long_path 4000)
+	[ ${#path} -eq 4000 ] || fail "test path is ${#path} bytes, want 4000"
+	open_after_attach "$path"
+	grep -F "filename=\"$path\" flags=" "$T/out" > /dev/null ||
+		fail "no line with the whole 4000-byte path: $(grep -c openat "$T/out") openat lines, $(grep -o 'filename="[^"]*"' "$T/out" | awk '{ print length($0) }' | tr '\n' ' ')"
+	grep -q 'cut' "$T/out" && fail "a string is marked cut: $(grep cut "$T/out" | cut -c1-200)"
+	return 0
+}
+
+t_whole_4000_byte_path_json() {
+	local path
+	path=$(long_path 4000)
+	open_after_attach "$path" --json
+	P=$path python3 -c '
+import json, os, sys
+want = os.environ["P"]
+seen = False
+for line in open(sys.argv[1]):
+    f = json.loads(line)["fields"]
+    assert "filename_cut" not in f, line[:200]
+    seen = seen or f["filename"] == want
+sys.exit(0 if seen else "no event with the whole 4000-byte path")
+' "$T/out" || fail "JSON: the 4000-byte path is not whole"
+}
+
+t_strlen_bound_marks_cut() {
+	local path
+	path=$(long_path 300)
+	open_after_attach "$path" --strlen 100
+	grep -F "filename=\"${path:0:100}\"...(cut) flags=" "$T/out" > /dev/null ||
+		fail "no line with the first 100 bytes marked cut: $(grep -o 'filename=.\{0,120\}' "$T/out" | head -3)"
+	"$TPBPF" tracepoint syscalls:sys_enter_openat --strlen 0 2> "$T/err"
+	[ $? -eq 2 ] || fail "--strlen 0 accepted"
+	"$TPBPF" tracepoint syscalls:sys_enter_openat --strlen 4096 2> "$T/err"
+	[ $? -eq 2 ] || fail "--strlen 4096 accepted"
+}
+
 t_count_stops_after_exactly_50() {
 	timeout 30 "$TPBPF" tracepoint sched:sched_switch -c 50 > "$T/out" 2> "$T/err"
 	local rc=$?
@@ -176,6 +242,9 @@ run_test attaches_openat t_attaches_openat root
 run_test invalid_category t_invalid_category root
 run_test unsafe_names_refused t_unsafe_names_refused
 run_test openat_shows_whole_path_and_pid t_openat_shows_whole_path_and_pid root
+run_test whole_4000_byte_path_text t_whole_4000_byte_path_text root
+run_test whole_4000_byte_path_json t_whole_4000_byte_path_json root
+run_test strlen_bound_marks_cut t_strlen_bound_marks_cut root
 run_test count_stops_after_exactly_50 t_count_stops_after_exactly_50 root
 run_test json_lines_parse_and_carry_fields t_json_lines_parse_and_carry_fields root
 run_test pid_filter_in_kernel t_pid_filter_in_kernel root

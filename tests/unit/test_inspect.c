@@ -11,7 +11,7 @@
 
 #include "unit.h"
 #include "object.h"
-#include "tpbpf.h"
+#include "tpbpf_inspect.h"
 
 #define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
 #define CALL (BPF_JMP | BPF_CALL)
@@ -103,7 +103,12 @@ static void check_subprog_globals(bool debug)
 	total = tpbpf_program_describe_subprogs(p, count_subprog, &nsub);
 	assert_int_equal(nsub, 2);
 
-	assert_int_equal(tpbpf_program_relocate_preview(p), 0);
+	/* Applied as loading would, with fds 100 + map index for the maps. */
+	for (size_t i = 0; i < obj->nr_maps; i++)
+		obj->maps[i].fd = 100 + (int)i;
+	assert_int_equal(tpbpf_obj_relocate_program(obj, p), 0);
+	for (size_t i = 0; i < obj->nr_maps; i++)
+		obj->maps[i].fd = -1;
 	insn = tpbpf_program_insns(p, &n);
 	assert_int_equal((size_t)total, n);
 	for (size_t i = 0; i < s->n; i++) {
@@ -120,7 +125,7 @@ static void check_subprog_globals(bool debug)
 		case TPBPF_RELOC_MAP_VALUE:
 			assert_int_equal(insn[r->insn].src_reg, BPF_PSEUDO_MAP_VALUE);
 			assert_string_equal(tpbpf_map_name(tpbpf_object_map(obj,
-				(size_t)(insn[r->insn].imm - TPBPF_INSPECT_FD_BASE))), r->target);
+				(size_t)(insn[r->insn].imm - 100))), r->target);
 			values++;
 			break;
 		case TPBPF_RELOC_MAP_FD:
@@ -188,10 +193,10 @@ static void test_load_consts(void **state)
 		}
 	}
 	assert_true(got_id && got_off && got_magic);
-	/* Preview fails for the missing constant; with it, it relocates. */
-	assert_int_not_equal(tpbpf_program_relocate_preview(tpbpf_object_program(obj, 0)), 0);
+	/* Relocation fails for the missing constant; with it, it relocates. */
+	assert_int_not_equal(tpbpf_obj_relocate_program(obj, tpbpf_object_program(obj, 0)), 0);
 	assert_int_equal(tpbpf_object_set_const(obj, "magic", 41), 0);
-	assert_int_equal(tpbpf_program_relocate_preview(tpbpf_object_program(obj, 0)), 0);
+	assert_int_equal(tpbpf_obj_relocate_program(obj, tpbpf_object_program(obj, 0)), 0);
 	assert_int_equal(tpbpf_object_requirements(obj, NULL, NULL), TPBPF_KVER(4, 7));
 	free(s);
 	tpbpf_object_close(obj);

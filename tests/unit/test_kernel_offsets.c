@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <linux/btf.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 #include "unit.h"
 #include "tpbpf.h"
 #include "internal.h"
-#include "btf_reader.h"
+#include "btf.h"
 
 #define OFFSETS FIXTURES "/offsets"
 
@@ -74,10 +75,11 @@ static void member(struct blob *b, const char *name, uint32_t type_id, uint32_t 
  *           anon_t;                     typedef of the union, at 40: d 40
  *   };
  *   struct outer;   (a forward declaration, also named outer)
- *   struct loop { struct loop; };       an anonymous member that is itself
+ *   struct loop { union u; };           an anonymous member, of type 9;
+ *                                       with LOOP, of type 7: itself
  *   union u { int m; };
  */
-static size_t build_btf(unsigned char *out, size_t cap)
+static size_t build_btf_loop(unsigned char *out, size_t cap, bool loop)
 {
 	struct blob b = { .slen = 1 };	/* offset 0 is "" */
 	struct btf_header h = {
@@ -103,7 +105,7 @@ static size_t build_btf(unsigned char *out, size_t cap)
 	member(&b, "", 1, 352);	/* an anonymous int: not searched into */
 	type(&b, "outer", BTF_KIND_FWD, 0, 0, 0);		/* 6 */
 	type(&b, "loop", BTF_KIND_STRUCT, 0, 1, 8);		/* 7 */
-	member(&b, "", 7, 0);
+	member(&b, "", loop ? 7 : 9, 0);
 	type(&b, "", BTF_KIND_UNION, 0, 1, 4);			/* 8 */
 	member(&b, "d", 1, 0);
 	type(&b, "u", BTF_KIND_UNION, 0, 1, 4);			/* 9 */
@@ -119,6 +121,11 @@ static size_t build_btf(unsigned char *out, size_t cap)
 	memcpy(out + sizeof(h), b.types, b.tlen);
 	memcpy(out + sizeof(h) + b.tlen, b.strs, b.slen);
 	return n;
+}
+
+static size_t build_btf(unsigned char *out, size_t cap)
+{
+	return build_btf_loop(out, cap, false);
 }
 
 static void expect_off(const struct tpbpf_btf *btf, const char *st, const char *f, uint64_t want)
@@ -139,7 +146,7 @@ static void test_btf_reader(void **state)
 	uint64_t off;
 
 	(void)state;
-	assert_int_equal(tpbpf_btf_open(buf, n, &btf), 0);
+	assert_int_equal(tpbpf_btf_parse(buf, n, &btf), 0);
 	assert_int_equal(tpbpf_btf_type_count(btf), 9);
 	expect_off(btf, "outer", "x", 4);
 	expect_off(btf, "outer", "a", 8);	/* two anonymous levels down */
@@ -155,16 +162,22 @@ static void test_btf_reader(void **state)
 	assert_int_equal(tpbpf_btf_field_offset(btf, "int", "x", &off), -ENOENT);
 	assert_int_equal(tpbpf_btf_field_offset(btf, "missing", "x", &off), -ENOENT);
 	assert_non_null(strstr(tpbpf_error_detail(), "no struct or union named missing"));
-	assert_int_equal(tpbpf_btf_field_offset(btf, "loop", "z", &off), -EINVAL);
-	assert_non_null(strstr(tpbpf_error_detail(), "nest deeper"));
+	expect_off(btf, "loop", "m", 0);	/* through an anonymous union */
 	tpbpf_btf_free(btf);
+
+	/* A struct that contains itself is refused when the BTF is read. */
+	n = build_btf_loop(buf, sizeof(buf), true);
+	btf = (struct tpbpf_btf *)1;
+	assert_int_equal(tpbpf_btf_parse(buf, n, &btf), -EINVAL);
+	assert_null(btf);
+	assert_non_null(strstr(tpbpf_error_detail(), "type 7 (struct loop): contains itself"));
 }
 
 static void expect_bad(const unsigned char *buf, size_t n, const char *why)
 {
 	struct tpbpf_btf *btf = (struct tpbpf_btf *)1;
 
-	assert_true(tpbpf_btf_open(buf, n, &btf) < 0);
+	assert_true(tpbpf_btf_parse(buf, n, &btf) < 0);
 	assert_null(btf);
 	if (!strstr(tpbpf_error_detail(), why))
 		fail_msg("want \"%s\" in \"%s\"", why, tpbpf_error_detail());
@@ -236,7 +249,7 @@ static void test_btf_mutations(void **state)
 	for (size_t len = 0; len < n; len++) {
 		struct tpbpf_btf *btf;
 
-		if (tpbpf_btf_open(buf, len, &btf) == 0)
+		if (tpbpf_btf_parse(buf, len, &btf) == 0)
 			tpbpf_btf_free(btf);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -246,7 +259,7 @@ static void test_btf_mutations(void **state)
 
 			memcpy(bad, buf, n);
 			bad[i] = (unsigned char)(v ^ (i & 1 ? 0x80 : 0x01));
-			if (tpbpf_btf_open(bad, n, &btf))
+			if (tpbpf_btf_parse(bad, n, &btf))
 				continue;
 			for (size_t k = 0; k < ARRAY_SIZE(q); k++)
 				tpbpf_btf_field_offset(btf, q[k][0], q[k][1], &off);

@@ -4,7 +4,7 @@
  * that appends records the way the kernel does: header, then for a sample a
  * u32 size and the raw bytes padded so the record is a multiple of 8 bytes;
  * data_head advances only after the record is complete.
- * Also the CPU list parser and the perf reader's argument checks.
+ * Also the CPU list parser and the event reader's argument checks.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -693,24 +693,24 @@ static void nop_sample(void *ctx, int cpu, const void *data, uint32_t size)
 
 static void test_reader_args(void **state)
 {
-	struct tpbpf_perf_reader_opts o = { .on_sample = nop_sample };
-	struct tpbpf_perf_reader *r = (void *)1;
+	struct tpbpf_event_reader_opts o = { .on_sample = nop_sample };
+	struct tpbpf_event_reader *r = (void *)1;
 
 	(void)state;
 	o.pages_per_cpu = 3;
-	assert_int_equal(tpbpf_perf_reader_new(-1, &o, &r), -EINVAL);
+	assert_int_equal(tpbpf_event_reader_new(-1, &o, &r), -EINVAL);
 	assert_null(r);
 	assert_non_null(strstr(tpbpf_error_detail(), "power of two"));
 	o.pages_per_cpu = 1u << 31;
-	assert_int_equal(tpbpf_perf_reader_new(-1, &o, &r), -EINVAL);
-	assert_int_equal(tpbpf_perf_reader_new(-1, NULL, &r), -EINVAL);
+	assert_int_equal(tpbpf_event_reader_new(-1, &o, &r), -EINVAL);
+	assert_int_equal(tpbpf_event_reader_new(-1, NULL, &r), -EINVAL);
 	o.pages_per_cpu = 0;
 	o.on_sample = NULL;
-	assert_int_equal(tpbpf_perf_reader_new(-1, &o, &r), -EINVAL);
+	assert_int_equal(tpbpf_event_reader_new(-1, &o, &r), -EINVAL);
 	o.on_sample = nop_sample;
-	assert_int_equal(tpbpf_perf_reader_new(-1, &o, &r), -EBADF);
-	tpbpf_perf_reader_free(NULL);
-	assert_true(tpbpf_perf_reader_lost(NULL) == 0);
+	assert_int_equal(tpbpf_event_reader_new(-1, &o, &r), -EBADF);
+	tpbpf_event_reader_free(NULL);
+	assert_true(tpbpf_event_reader_lost(NULL) == 0);
 }
 
 int main(void)

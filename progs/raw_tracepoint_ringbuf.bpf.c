@@ -1,0 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* raw_tracepoint.bpf.c with its events sent through a BPF ring buffer (5.8+): see event_output.h. */
+#define TPBPF_OUTPUT_RINGBUF
+#include "raw_tracepoint.bpf.c"
