@@ -14,8 +14,10 @@ if ! have_cmd clang && ! have_cmd clang-14; then need="$need clang"; fi
 if ! have_cmd llvm-objdump && ! have_cmd llvm-objdump-14; then need="$need llvm"; fi
 # The integration tests check --json output with python3's json module.
 have_cmd python3 || need="$need python3"
-# Libraries and headers: libelf, cmocka (unit tests), the kernel's uapi headers.
-for p in libelf-dev libcmocka-dev linux-libc-dev pkg-config; do
+# Libraries and headers: libelf, cmocka (unit tests), the kernel's uapi headers,
+# and libbpf's BPF-side headers (bpf/bpf_helpers.h), which the test objects
+# written in libbpf's style include; tpbpf itself does not link libbpf.
+for p in libelf-dev libcmocka-dev linux-libc-dev libbpf-dev pkg-config; do
 	have_pkg "$p" || need="$need $p"
 done
 
