@@ -41,7 +41,7 @@ PROG_OBJS := $(PROG_SRCS:progs/%.bpf.c=$(B)/progs/%.bpf.o)
 TEST_BPF_SRCS := $(sort $(wildcard tests/bpf/*.bpf.c))
 # CO-RE objects (core_*.bpf.c) are built only with -g: clang refuses the
 # CO-RE builtins without the BTF that -g brings.
-TEST_BPF_PLAIN := $(filter-out tests/bpf/core_%,$(TEST_BPF_SRCS))
+TEST_BPF_PLAIN := $(filter-out tests/bpf/core_% tests/bpf/ksym_%,$(TEST_BPF_SRCS))
 TEST_BPF_OBJS := $(TEST_BPF_PLAIN:tests/bpf/%.bpf.c=$(B)/tests/bpf/%.bpf.o) \
                  $(TEST_BPF_SRCS:tests/bpf/%.bpf.c=$(B)/tests/bpf/%.g.bpf.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))

@@ -24,6 +24,7 @@ enum tpbpf_reloc_kind {
 	TPBPF_RELOC_CALL,	/* call of a .text function (bpf-to-bpf) */
 	TPBPF_RELOC_CONST,	/* ld_imm64 of a load-time constant */
 	TPBPF_RELOC_CORE,	/* a CO-RE relocation (.BTF.ext): a field offset, size... */
+	TPBPF_RELOC_EXTERN,	/* a weak extern __ksym or kfunc: absent (0, or a poisoned call) */
 	TPBPF_RELOC_INVALID,	/* one the loader refuses: detail says why */
 };
 

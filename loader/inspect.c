@@ -440,6 +440,11 @@ void tpbpf_obj_reloc_info(struct tpbpf_object *obj, const struct tpbpf_program *
 	case TPBPF_RELOC_CORE:
 		core_info(obj, prog, r, info, target, target_len, detail, detail_len);
 		break;
+	case TPBPF_RELOC_EXTERN:
+		snprintf(target, target_len, "%s",
+			 ((const struct bpf_insn *)obj->secs[r->sec_idx].data)[r->sec_insn].code ==
+			 (BPF_JMP | BPF_CALL) ? "kfunc" : "__ksym");
+		break;
 	case TPBPF_RELOC_CONST:
 		const_text(r->sym, target, target_len);
 		err = tpbpf_obj_resolve_const(obj, r->sym, &value);
@@ -483,6 +488,12 @@ int tpbpf_reloc_describe(const struct tpbpf_reloc_info *r, char *buf, size_t len
 		return snprintf(buf, len, "CO-RE %s %s: %llu in the object -> %llu from %s",
 				sym, r->target, (unsigned long long)r->local_value,
 				(unsigned long long)r->value, r->source);
+	case TPBPF_RELOC_EXTERN:
+		if (strcmp(r->target, "kfunc") == 0)
+			return snprintf(buf, len, "weak kfunc %s -> absent: its call is poisoned (tpbpf calls no kfuncs; guard it with bpf_ksym_exists())",
+					sym);
+		return snprintf(buf, len, "weak __ksym %s -> absent: 0, so bpf_ksym_exists() is false (tpbpf resolves no kernel symbols)",
+				sym);
 	case TPBPF_RELOC_CONST:
 		if (r->err)
 			return snprintf(buf, len, "constant %s -> %s: unresolved: %s",

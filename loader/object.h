@@ -112,6 +112,9 @@ struct tpbpf_link {
  * instruction. The plan is made once, when the object is read (relocate.c),
  * as libbpf's reloc_desc; loading applies it, and inspect and -v print it.
  */
+/* The helper id a weak kfunc's call becomes when tpbpf leaves it absent. */
+#define TPBPF_KFUNC_POISON 0xbad2311
+
 struct reloc {
 	enum tpbpf_reloc_kind kind;
 	size_t insn;		/* in the laid-out program: its own code, then .text functions */

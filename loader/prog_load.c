@@ -116,13 +116,24 @@ static bool poisoned_reached(const struct tpbpf_program *prog, char *buf, size_t
 	unsigned long insn;
 
 	snprintf(mark, sizeof(mark), "unknown#%u", TPBPF_CORE_POISON);
-	if (!prog->log || !(p = strstr(prog->log, mark)))
+	if (!prog->log)
 		return false;
+	if (!(p = strstr(prog->log, mark))) {
+		snprintf(mark, sizeof(mark), "#%u", TPBPF_KFUNC_POISON);
+		if (!(p = strstr(prog->log, mark)))
+			return false;
+	}
 	for (start = p; start > prog->log && start[-1] != '\n'; start--)
 		;
 	insn = strtoul(start, NULL, 10);
 	for (size_t i = 0; i < prog->nr_relocs; i++) {
 		const struct reloc *r = &prog->relocs[i];
+
+		if (r->kind == TPBPF_RELOC_EXTERN && r->insn == insn) {
+			snprintf(buf, len, "instruction %lu calls kfunc %s, which tpbpf leaves absent (it calls no kfuncs); guard the call with bpf_ksym_exists(%s) so the verifier sees it cannot run",
+				 insn, r->sym, r->sym);
+			return true;
+		}
 
 		if (r->kind != TPBPF_RELOC_CORE || !r->poisoned || r->insn != insn)
 			continue;

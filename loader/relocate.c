@@ -18,6 +18,8 @@
  *  - a CO-RE record of .BTF.ext      CORE       -> the field offset, size,
  *                                                  "exists"... of this kernel
  *                                                  (core_resolve.c, core.c)
+ *  - a weak extern __ksym: ld_imm64  EXTERN     -> 0, so bpf_ksym_exists() is
+ *    of it, or a call of a kfunc                   false; the call poisoned
  *  - anything the loader cannot do   INVALID    -> the load fails, saying why
  *
  * Applying the plan, at load: copy the code in its layout and write each
@@ -39,6 +41,9 @@
 
 #define LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
 #define CALL (BPF_JMP | BPF_CALL)
+#ifndef BPF_PSEUDO_KFUNC_CALL
+#define BPF_PSEUDO_KFUNC_CALL 2
+#endif
 
 /* ---- making the plan -------------------------------------------------------- */
 
@@ -156,6 +161,54 @@ static int place_text_func(struct planner *pl, size_t target, size_t *pos)
 	return plan_range(pl, pl->obj->text_idx, off, cnt, prog->layout_cnt - cnt);
 }
 
+/* The section of the object's BTF (".ksyms", ".kconfig") that declares extern NAME. */
+static const char *extern_section(const struct tpbpf_object *obj, const char *name)
+{
+	for (uint32_t id = 1; obj->btf && id < tpbpf_btf_type_count(obj->btf); id++) {
+		const struct btf_type *t = tpbpf_btf_type(obj->btf, id);
+		const struct btf_var_secinfo *v;
+
+		if (btf_kind(t) != BTF_KIND_DATASEC)
+			continue;
+		v = btf_var_secinfos(t);
+		for (uint32_t i = 0; i < btf_vlen(t); i++) {
+			const char *var = tpbpf_btf_name(obj->btf, v[i].type);
+
+			if (var && strcmp(var, name) == 0)
+				return tpbpf_btf_name(obj->btf, id);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * An undefined symbol the program loads (ld_imm64) or calls (a kfunc).
+ * tpbpf resolves no kernel symbols (that needs the kernel's BTF or
+ * kallsyms): a weak __ksym is absent, as libbpf makes it when the kernel
+ * lacks it, so bpf_ksym_exists() is false and the program keeps to its
+ * fallback; anything else is refused, saying what it is.
+ */
+static int plan_extern(struct planner *pl, size_t sec_idx, size_t i, size_t at,
+		       const struct obj_symbol *sym, bool call)
+{
+	const char *sec = extern_section(pl->obj, sym->name);
+
+	if (sec && strcmp(sec, ".kconfig") == 0)
+		return invalid(pl, sec_idx, i, at, sym->name,
+			       "extern __kconfig: tpbpf does not provide .kconfig values; make it a const volatile and set it with --set NAME=VALUE");
+	if (!sec && !pl->obj->btf)
+		return invalid(pl, sec_idx, i, at, sym->name,
+			       "undefined symbol, and no BTF (compile with -g) to say whether it is a __ksym or a __kconfig extern");
+	if (!sec || strcmp(sec, ".ksyms") != 0)
+		return invalid(pl, sec_idx, i, at, sym->name,
+			       "undefined symbol; only tpbpf load-time constants (tpbpf.*) and weak __ksym externs may be left undefined");
+	if (sym->bind != STB_WEAK)
+		return invalid(pl, sec_idx, i, at, sym->name,
+			       call ? "call of a kfunc: tpbpf calls no kfuncs (they need the kernel's BTF); declare it __weak and guard the call with bpf_ksym_exists()" :
+				      "extern __ksym: tpbpf resolves no kernel symbols; declare it __weak and check bpf_ksym_exists()");
+	return add_reloc(pl, TPBPF_RELOC_EXTERN, sec_idx, i, at, sym->name) ? 0 : -ENOMEM;
+}
+
 static int plan_call(struct planner *pl, size_t sec_idx, size_t i, size_t at,
 		     const struct obj_symbol *sym)
 {
@@ -167,6 +220,10 @@ static int plan_call(struct planner *pl, size_t sec_idx, size_t i, size_t at,
 	size_t dest;
 	int err;
 
+	/* clang marks a kfunc's call as a bpf-to-bpf call (1); the symbol says. */
+	if (sym->shndx == SHN_UNDEF &&
+	    (insn->src_reg == BPF_PSEUDO_CALL || insn->src_reg == BPF_PSEUDO_KFUNC_CALL))
+		return plan_extern(pl, sec_idx, i, at, sym, true);
 	if (insn->src_reg != BPF_PSEUDO_CALL)
 		return invalid(pl, sec_idx, i, at, name,
 			       "call of an external function; only helpers and functions defined in the object can be called");
@@ -203,8 +260,7 @@ static int plan_ld_imm64(struct planner *pl, size_t sec_idx, size_t i, size_t at
 
 	if (sym->shndx == SHN_UNDEF) {
 		if (strncmp(sym->name, TPBPF_CONST_PREFIX, strlen(TPBPF_CONST_PREFIX)) != 0)
-			return invalid(pl, sec_idx, i, at, name,
-				       "undefined symbol; only tpbpf load-time constants (tpbpf.*) may be left undefined");
+			return plan_extern(pl, sec_idx, i, at, sym, false);
 		r = add_reloc(pl, TPBPF_RELOC_CONST, sec_idx, i, at, name);
 		if (!r)
 			return -ENOMEM;
@@ -538,6 +594,16 @@ static int apply(struct tpbpf_object *obj, struct tpbpf_program *prog,
 		return 0;
 	case TPBPF_RELOC_CORE:
 		return apply_core(obj, prog, r, dry);
+	case TPBPF_RELOC_EXTERN:
+		if (insn->code == CALL) {
+			/* A helper no kernel has: the verifier refuses it if it can run. */
+			insn->src_reg = 0;
+			insn->imm = TPBPF_KFUNC_POISON;
+		} else {
+			insn[0].src_reg = 0;
+			insn[0].imm = insn[1].imm = 0;
+		}
+		return 0;
 	case TPBPF_RELOC_INVALID:
 	default:
 		return dry ? 0 : reloc_err(obj, prog, r, EINVAL, r->why ? r->why : "not relocatable");

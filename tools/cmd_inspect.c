@@ -62,6 +62,8 @@ static const char *reloc_kind_name(enum tpbpf_reloc_kind k, bool json)
 		return json ? "const" : "load-time constant";
 	case TPBPF_RELOC_CORE:
 		return json ? "core" : "CO-RE";
+	case TPBPF_RELOC_EXTERN:
+		return json ? "extern" : "weak extern";
 	case TPBPF_RELOC_INVALID:
 		return "invalid";
 	}

@@ -171,9 +171,40 @@ t_core_missing_field_named() {
 	fi
 }
 
+# Weak __ksym externs (a kfunc and a variable): absent, so the program's
+# checks are false and it takes its fallback on every call; one that is not
+# weak is refused naming it; a weak kfunc called unguarded is named when the
+# verifier reaches it.
+t_weak_ksyms_absent() {
+	start_waiting_caller
+	start_tpbpf load "$TEST_BPF/ksym_weak.g.bpf.o" --set targ_tgid="$HP" --dump-maps
+	run_calls
+	stop_tpbpf
+	[ "$TPBPF_RC" -eq 0 ] || fail "exit $TPBPF_RC: $(cat "$T/err")"
+	[ "$(map_value "$T/out" taken 0)" = $N ] || fail "fallback taken $(map_value "$T/out" taken 0) times, want $N"
+	[ "$(map_value "$T/out" taken 1)" = 0 ] || fail "the absent symbols' path ran"
+	"$TPBPF" inspect "$TEST_BPF/ksym_weak.g.bpf.o" > "$T/inspect" || fail "inspect failed"
+	grep -q 'weak kfunc tpbpf_test_absent_kfunc -> absent: its call is poisoned' "$T/inspect" ||
+		fail "inspect does not show the kfunc: $(grep -i ksym "$T/inspect")"
+	grep -q 'weak __ksym tpbpf_test_absent_var -> absent: 0' "$T/inspect" || fail "inspect does not show the variable"
+}
+
+t_strong_ksym_and_unguarded_kfunc_named() {
+	"$TPBPF" load "$TEST_BPF/ksym_strong.g.bpf.o" -d 1 > /dev/null 2> "$T/err"
+	[ $? -eq 1 ] || fail "strong __ksym: want exit 1"
+	grep -q '^tpbpf: error: .*symbol tpbpf_test_required_var: extern __ksym: tpbpf resolves no kernel symbols; declare it __weak' "$T/err" ||
+		fail "strong: $(tail -1 "$T/err")"
+	"$TPBPF" load "$TEST_BPF/ksym_unguarded.g.bpf.o" -d 1 > /dev/null 2> "$T/err"
+	[ $? -eq 1 ] || fail "unguarded kfunc: want exit 1"
+	grep -q '^tpbpf: error: .*calls kfunc tpbpf_test_absent_kfunc, which tpbpf leaves absent.*bpf_ksym_exists' "$T/err" ||
+		fail "unguarded: $(tail -1 "$T/err")"
+}
+
 run_test btf_maps t_btf_maps root
 run_test pinned_map_incompatible t_pinned_map_incompatible root
 run_test btf_maps_need_btf t_btf_maps_need_btf root
 run_test core_tracepoint_records t_core_tracepoint_records root
 run_test core_task_struct t_core_task_struct root
 run_test core_missing_field_named t_core_missing_field_named root
+run_test weak_ksyms_absent t_weak_ksyms_absent root
+run_test strong_ksym_and_unguarded_kfunc_named t_strong_ksym_and_unguarded_kfunc_named root
