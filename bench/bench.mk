@@ -4,8 +4,9 @@
 #   make bench        build and run the suite as root (BENCH_RUNS=5, about
 #                     15 minutes, holding the integration tests' lock), print
 #                     the table, write bench/results/latest.md and latest.json;
-#                     BENCH_LOAD_OBJECT=x.o adds load rows for that object
-#                     (tpbpf load beside libbpf)
+#                     the load rows of BENCH_LOAD_OBJECT (tpbpf load beside
+#                     libbpf) are for tests/bpf/core_many.bpf.c, 50 CO-RE
+#                     relocations, unless another object is given
 # A peer that is not installed is skipped, with a line saying so.
 
 BENCH_RUNS ?= 5
@@ -19,7 +20,7 @@ BENCH_TPBPF_BINS := $(BB)/load_latency $(BB)/empty_static $(BB)/cost_tpbpf $(BB)
 BENCH_LIBBPF_BINS := $(BB)/libbpf_loader $(BB)/libbpf_loader_static $(BB)/cost_libbpf $(BB)/deliver_libbpf \
                      $(BB)/scale_libbpf $(BB)/cost.libbpf.bpf.o $(BB)/opensnoop_libbpf.bpf.o
 
-BENCH_LOAD_OBJECT ?=
+BENCH_LOAD_OBJECT ?= $(B)/tests/bpf/core_many.g.bpf.o
 
 .PHONY: bench-deps bench-bins
 
@@ -32,7 +33,8 @@ bench-deps:
 	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; }; \
 	else echo "bench-deps: libbpf-dev, bpftrace and linux-perf are installed"; fi
 
-bench-bins: all $(BENCH_TPBPF_BINS) $(if $(HAVE_LIBBPF),$(BENCH_LIBBPF_BINS))
+bench-bins: all $(BENCH_TPBPF_BINS) $(if $(HAVE_LIBBPF),$(BENCH_LIBBPF_BINS)) \
+            $(filter $(B)/%,$(BENCH_LOAD_OBJECT))
 
 bench: bench-bins
 	@BENCH_LOAD_OBJECT=$(BENCH_LOAD_OBJECT) bench/run.sh $(B) $(BENCH_RUNS)

@@ -5,7 +5,9 @@
  * each against the offsets tpbpf_btf_field_offset finds there. The local
  * structs list only the fields read, in another order, as a program's
  * vmlinux.h subset would; in the kernel, mm_struct's fields sit inside an
- * anonymous struct. Built with -g only (CO-RE needs BTF).
+ * anonymous struct. Each field is read with bpf_probe_read_kernel, as
+ * BPF_CORE_READ does, so the object loads and attaches: make bench times
+ * its load beside libbpf's. Built with -g only (CO-RE needs BTF).
  */
 #include "tpbpf_bpf.h"
 
@@ -62,69 +64,79 @@ struct task_struct {
 	int static_prio;
 	int prio;
 	unsigned int flags;
+	unsigned int ptrace;
 	int tgid;
 	int pid;
 } __core;
 
 volatile __u64 out[50];
 
+/* What BPF_CORE_READ does for one field: a probe read at its CO-RE address. */
+#define RD(i, field)								\
+	do {									\
+		__typeof__(field) v_ = 0;					\
+		bpf_probe_read_kernel(&v_, sizeof(v_), &(field));		\
+		out[i] = (unsigned long)v_;					\
+	} while (0)
+
 SEC("raw_tp/sched_switch")
 int many(void *ctx)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
-	struct mm_struct *mm;
+	struct mm_struct *mm = 0;
 
 	(void)ctx;
-	out[0] = t->pid;
-	out[1] = t->tgid;
-	out[2] = t->flags;
-	out[3] = t->prio;
-	out[4] = t->static_prio;
-	out[5] = t->normal_prio;
-	out[6] = t->rt_priority;
-	out[7] = t->exit_state;
-	out[8] = t->exit_code;
-	out[9] = t->exit_signal;
-	out[10] = t->pdeath_signal;
-	out[11] = t->personality;
-	out[12] = t->utime;
-	out[13] = t->stime;
-	out[14] = t->gtime;
-	out[15] = t->nvcsw;
-	out[16] = t->nivcsw;
-	out[17] = t->start_time;
-	out[18] = t->start_boottime;
-	out[19] = t->min_flt;
-	out[20] = t->maj_flt;
-	out[21] = (unsigned long)t->real_parent;
-	out[22] = (unsigned long)t->parent;
-	out[23] = (unsigned long)t->group_leader;
-	out[24] = (unsigned long)t->mm;
-	out[25] = (unsigned long)t->active_mm;
-	out[26] = (unsigned long)t->cred;
-	out[27] = (unsigned long)t->real_cred;
-	out[28] = (unsigned long)t->nsproxy;
-	out[29] = (unsigned long)t->files;
-	out[30] = (unsigned long)t->fs;
-	out[31] = (unsigned long)t->signal;
-	out[32] = (unsigned long)t->sighand;
-	out[33] = t->policy;
-	out[34] = t->nr_cpus_allowed;
-	out[35] = t->comm[0];
-	mm = t->active_mm;
-	out[36] = mm->task_size;
-	out[37] = mm->mmap_base;
-	out[38] = mm->start_code;
-	out[39] = mm->end_code;
-	out[40] = mm->start_data;
-	out[41] = mm->end_data;
-	out[42] = mm->start_brk;
-	out[43] = mm->brk;
-	out[44] = mm->start_stack;
-	out[45] = mm->arg_start;
-	out[46] = mm->arg_end;
-	out[47] = mm->env_start;
-	out[48] = mm->env_end;
+	RD(0, t->pid);
+	RD(1, t->tgid);
+	RD(2, t->flags);
+	RD(3, t->prio);
+	RD(4, t->static_prio);
+	RD(5, t->normal_prio);
+	RD(6, t->rt_priority);
+	RD(7, t->exit_state);
+	RD(8, t->exit_code);
+	RD(9, t->exit_signal);
+	RD(10, t->pdeath_signal);
+	RD(11, t->personality);
+	RD(12, t->utime);
+	RD(13, t->stime);
+	RD(14, t->gtime);
+	RD(15, t->nvcsw);
+	RD(16, t->nivcsw);
+	RD(17, t->start_time);
+	RD(18, t->start_boottime);
+	RD(19, t->min_flt);
+	RD(20, t->maj_flt);
+	RD(21, t->real_parent);
+	RD(22, t->parent);
+	RD(23, t->group_leader);
+	RD(24, t->mm);
+	RD(25, t->active_mm);
+	RD(26, t->cred);
+	RD(27, t->real_cred);
+	RD(28, t->nsproxy);
+	RD(29, t->files);
+	RD(30, t->fs);
+	RD(31, t->signal);
+	RD(32, t->sighand);
+	RD(33, t->policy);
+	RD(34, t->nr_cpus_allowed);
+	RD(35, t->comm[0]);
+	bpf_probe_read_kernel(&mm, sizeof(mm), &t->active_mm);
+	RD(36, mm->task_size);
+	RD(37, mm->mmap_base);
+	RD(38, mm->start_code);
+	RD(39, mm->end_code);
+	RD(40, mm->start_data);
+	RD(41, mm->end_data);
+	RD(42, mm->start_brk);
+	RD(43, mm->brk);
+	RD(44, mm->start_stack);
+	RD(45, mm->arg_start);
+	RD(46, mm->arg_end);
+	RD(47, mm->env_start);
+	RD(48, mm->env_end);
+	RD(49, t->ptrace);
 	return 0;
 }
 

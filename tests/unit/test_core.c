@@ -288,7 +288,7 @@ static unsigned relocate_all(struct core_obj *c, const struct tpbpf_btf *target,
 	for (size_t pi = 0; pi < c->nr_progs; pi++) {
 		struct prog *p = &c->progs[pi];
 		struct tpbpf_btf_ext_recs r;
-		bool touched[256] = { false };
+		bool touched[1024] = { false };
 
 		assert_true(p->cnt < ARRAY_SIZE(touched));
 		tpbpf_btf_ext_core_relos(c->ext, p->sec, &r);
