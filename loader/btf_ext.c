@@ -126,33 +126,11 @@ static int check_line_info(const struct tpbpf_btf *btf, const struct ext_kind *k
 	return 0;
 }
 
-/* "N" or "N:N:...": at most TPBPF_CORE_MAX_ACCESS decimal numbers < 2^32. */
-_Static_assert(TPBPF_CORE_MAX_ACCESS == 64, "the message below says 64");
-static const char *access_str_problem(const char *s)
-{
-	int n = 0;
-
-	do {
-		uint64_t v = 0;
-		const char *start = s;
-
-		while (*s >= '0' && *s <= '9') {
-			v = v * 10 + (uint64_t)(*s++ - '0');
-			if (v > UINT32_MAX)
-				return "holds a number of more than 32 bits";
-		}
-		if (s == start)
-			return "is not numbers separated by ':'";
-		if (++n > TPBPF_CORE_MAX_ACCESS)
-			return "has more than 64 steps";
-	} while (*s++ == ':');
-	return s[-1] ? "is not numbers separated by ':'" : NULL;
-}
-
 static int check_core_relo(const struct tpbpf_btf *btf, const struct ext_kind *k,
 			   const char *sec, uint32_t i, const void *rec)
 {
 	struct tpbpf_core_relo r;
+	uint32_t raw[TPBPF_CORE_MAX_ACCESS];
 	const char *access, *problem;
 	int err;
 
@@ -168,8 +146,7 @@ static int check_core_relo(const struct tpbpf_btf *btf, const struct ext_kind *k
 	if (!access)
 		return rec_err(k, sec, i, "access string offset %u is outside the BTF strings",
 			       r.access_str_off);
-	problem = access_str_problem(access);
-	if (problem)
+	if (tpbpf_core_split_access(access, raw, &problem) < 0)
 		return rec_err(k, sec, i, "access string \"%.80s\" %s", access, problem);
 	return 0;
 }

@@ -151,9 +151,12 @@ static int spec_err(const struct tpbpf_btf *btf, const struct tpbpf_core_relo *r
 			 t ? tpbpf_btf_name(btf, relo->type_id) : "", access ? access : "?", what);
 }
 
-/* "0:1:3" -> {0, 1, 3}; the number of steps or -EINVAL. */
-static int split_access(const struct tpbpf_btf *btf, const struct tpbpf_core_relo *relo,
-			const char *s, uint32_t *raw)
+/*
+ * "0:1:3" -> {0, 1, 3}: the number of steps, or -1 with WHY (btf_ext.c
+ * checks the records with it when .BTF.ext is read).
+ */
+_Static_assert(TPBPF_CORE_MAX_ACCESS == 64, "the message below says 64");
+int tpbpf_core_split_access(const char *s, uint32_t raw[TPBPF_CORE_MAX_ACCESS], const char **why)
 {
 	int n = 0;
 
@@ -163,17 +166,23 @@ static int split_access(const struct tpbpf_btf *btf, const struct tpbpf_core_rel
 
 		while (*s >= '0' && *s <= '9') {
 			v = v * 10 + (uint64_t)(*s++ - '0');
-			if (v > UINT32_MAX)
-				return spec_err(btf, relo, "a step is larger than 32 bits");
+			if (v > UINT32_MAX) {
+				*why = "holds a number of more than 32 bits";
+				return -1;
+			}
 		}
 		if (s == start)
-			return spec_err(btf, relo, "not numbers separated by ':'");
-		if (n == TPBPF_CORE_MAX_ACCESS)
-			return spec_err(btf, relo, "more than %d steps", TPBPF_CORE_MAX_ACCESS);
+			break;
+		if (n == TPBPF_CORE_MAX_ACCESS) {
+			*why = "has more than 64 steps";
+			return -1;
+		}
 		raw[n++] = (uint32_t)v;
 	} while (*s++ == ':');
-	if (s[-1])
-		return spec_err(btf, relo, "not numbers separated by ':'");
+	if (n == 0 || s[-1]) {
+		*why = "is not numbers separated by ':'";
+		return -1;
+	}
 	return n;
 }
 
@@ -235,7 +244,7 @@ int tpbpf_core_spec_parse(const struct tpbpf_btf *btf, const struct tpbpf_core_r
 {
 	uint32_t raw[TPBPF_CORE_MAX_ACCESS], rid;
 	const struct btf_type *root, *rt;
-	const char *access, *name;
+	const char *access, *name, *why;
 	uint64_t size;
 	size_t name_len;
 	int n, err;
@@ -254,9 +263,9 @@ int tpbpf_core_spec_parse(const struct tpbpf_btf *btf, const struct tpbpf_core_r
 	if (!access)
 		return spec_err(btf, relo, "the access string offset %u is outside the BTF strings",
 				relo->access_str_off);
-	n = split_access(btf, relo, access, raw);
+	n = tpbpf_core_split_access(access, raw, &why);
 	if (n < 0)
-		return n;
+		return spec_err(btf, relo, "the access string %s", why);
 	name = tpbpf_btf_name(btf, relo->type_id);
 	name_len = tpbpf_btf_essential_len(name);
 	if (name_len > TPBPF_CORE_MAX_NAME)

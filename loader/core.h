@@ -54,6 +54,8 @@ bool tpbpf_core_kind_is_enumval(uint32_t kind);
 
 /* Steps of an access string, as libbpf limits them. */
 #define TPBPF_CORE_MAX_ACCESS 64
+/* "0:1:3" -> {0, 1, 3}: the number of steps, or -1 with WHY. */
+int tpbpf_core_split_access(const char *s, uint32_t raw[TPBPF_CORE_MAX_ACCESS], const char **why);
 /* A root type name longer than this is refused (the kernel's limit is 511). */
 #define TPBPF_CORE_MAX_NAME 511
 

@@ -1193,7 +1193,7 @@ static void test_spec_errors(void **state)
 		{ "0:0", 13, 0, "unknown relocation kind 13" },
 		{ "", TPBPF_CORE_FIELD_EXISTS, 0, "not numbers separated by ':'" },
 		{ "0:x", TPBPF_CORE_FIELD_EXISTS, 0, "not numbers separated by ':'" },
-		{ "4294967296", TPBPF_CORE_FIELD_EXISTS, 0, "a step is larger than 32 bits" },
+		{ "4294967296", TPBPF_CORE_FIELD_EXISTS, 0, "holds a number of more than 32 bits" },
 		{ "0", TPBPF_CORE_FIELD_EXISTS, 99, "no such type (the object's BTF has" },
 		{ "0", TPBPF_CORE_FIELD_EXISTS, 1000, "no such type" },
 		{ "4294967295:0", TPBPF_CORE_FIELD_BYTE_OFFSET, 0, "" },	/* far, but fine */
