@@ -92,6 +92,7 @@ run_lane() { # lane; sets $line
 		offsets=$root/build/vm/offsets-$kver.txt
 		if build/tpbpf offsets --from-headers "$tree" --struct sk_buff.len --struct sk_buff.data_len \
 			--struct sk_buff.dev --struct sk_buff.protocol --struct net_device.name \
+			--struct task_struct.pid --struct task_struct.tgid --struct task_struct.real_parent \
 			>"$offsets.tmp" 2>build/vm/offsets.err; then
 			mv "$offsets.tmp" "$offsets"
 			# The tree also lets legacy/offsets_from_headers_match run
