@@ -382,8 +382,8 @@ asked only when the program needs the answer:
   5.15): each call becomes a constant, and \`attach\` loads one copy of the
   program per tracepoint with that tracepoint's event ID in it.
 
-On this kernel nothing is rewritten unless forced; with
-\`TPBPF_FORCE_ABSENT=all\`:
+The two objects with every feature forced absent
+(\`TPBPF_FORCE_ABSENT=all\`), as on an old kernel:
 
 \`\`\`
 $(lines old '^ *fallback' 4 | sed '1d;$d')
