@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Step 5 of the load path: attach loaded programs.
+ * The load path, step "attach" (the steps in order: object.h): attach
+ * loaded programs; and steps "stop" and "close" of their links.
  *
  * Classic tracepoint: the event ID from tracefs, perf_event_open() of type
- * PERF_TYPE_TRACEPOINT on it, PERF_EVENT_IOC_SET_BPF with the program, and
- * PERF_EVENT_IOC_ENABLE. One perf event (on CPU 0, any task) is enough: the
- * program hangs off the tracepoint itself and runs on every CPU.
+ * PERF_TYPE_TRACEPOINT on it, the program hung off the event with
+ * BPF_LINK_CREATE (5.15, with the event ID as the cookie TP_EVENT_ID()
+ * reads) or else PERF_EVENT_IOC_SET_BPF, and PERF_EVENT_IOC_ENABLE. One
+ * perf event (on CPU 0, any task) is enough: the program hangs off the
+ * tracepoint itself and runs on every CPU.
  *
  * Raw tracepoint: BPF_RAW_TRACEPOINT_OPEN with the tracepoint's name.
  *
- * Either way the attachment lives as long as the returned fd.
+ * Either way the attachment lives as long as its link's fds.
  */
 #include <errno.h>
 #include <pthread.h>

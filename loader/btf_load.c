@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Creating maps, first part: the object's own BTF in the kernel
- * (BPF_BTF_LOAD), so that maps are created with the types of their keys
- * and values and `bpftool map dump` shows them typed.
+ * The load path, step "btf" (the steps in order: object.h), the start of
+ * creating the maps: the object's own BTF in the kernel (BPF_BTF_LOAD), so
+ * that maps are created with the types of their keys and values and
+ * `bpftool map dump` shows them typed. Only when a map can use it.
  *
  * Never required: a kernel without BTF support (before 4.18), a refusal,
  * or TPBPF_FORCE_ABSENT=btf and the maps are created without types. The

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reading the object, maps defined in SEC(".maps"): what libbpf-style
- * objects use. Each map is a variable of the .maps section whose type, a
- * struct in the object's own BTF, says what the map is:
+ * The load path, step "read": maps defined in SEC(".maps"), what
+ * libbpf-style objects use. Each map is a variable of the .maps section
+ * whose type, a struct in the object's own BTF, says what the map is:
  *
  *   __uint(type, BPF_MAP_TYPE_HASH)   int (*type)[BPF_MAP_TYPE_HASH]:
  *                                     the value is the array's length

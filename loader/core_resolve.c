@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Relocation, CO-RE: where the answer to a CO-RE relocation comes from on
- * the running kernel. core.c reads what the object asks and patches the
- * instruction; this file finds the kernel's side, from the first source
- * that describes the relocation's root type:
+ * The load path, step "relocate", CO-RE: where the answer to a CO-RE
+ * relocation comes from on the running kernel. core.c reads what the
+ * object asks and patches the instruction; this file finds the kernel's
+ * side, from the first source that describes the relocation's root type:
  *
  *   1. the kernel's BTF, when it has one (and it is not forced absent);
  *   2. a tracepoint record, struct trace_event_raw_NAME: the tracefs format

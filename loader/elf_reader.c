@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Step 1 of the load path: read a BPF object file with libelf.
+ * The load path, step "read" (the steps in order: object.h): read a BPF
+ * object file with libelf.
  *
  * Everything the later steps need is copied out of the ELF image here
- * (sections, symbols, relocations, programs, map definitions), so the image
- * and libelf are done with once this returns. BTF and debug sections are
- * read past: tpbpf does not need them.
+ * (sections, symbols, relocations, the license, programs, map definitions
+ * of SEC("maps") and SEC(".maps"), global data sections), so the image and
+ * libelf are done with once this returns. The object's own .BTF and
+ * .BTF.ext are parsed when it has them (btf.c, btf_ext.c): SEC(".maps")
+ * and CO-RE relocations need them; one that does not read is an error
+ * only for what needs it. Debug sections are read past. The last part of
+ * reading is step "plan" (relocate.c). No system call but the file's read.
  */
 #include <errno.h>
 #include <gelf.h>

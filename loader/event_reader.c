@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Reading what programs send, the same way whatever map they send it to:
+ * The load path, step "events" (the steps in order: object.h): reading
+ * what programs send, the same way whatever map they send it to:
  *
  *   BPF_MAP_TYPE_PERF_EVENT_ARRAY  one perf ring per CPU, which the reader
  *                                  opens and stores in the map (perf_reader.c);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fallbacks: rewrite a relocated program so a kernel without a feature
- * still takes it. Each rewrite is chosen by a feature probe (features.c),
- * run only when the program needs the answer:
+ * The load path, step "fallbacks" (the steps in order: object.h), between
+ * "relocate" and "load": rewrite a relocated program so a kernel without a
+ * feature still takes it. Each rewrite is chosen by a feature probe
+ * (features.c), run only when the program needs the answer:
  *
  *  - bpf_probe_read_kernel/_user (5.5)      -> bpf_probe_read
  *  - bpf_probe_read_kernel_str/_user_str     -> bpf_probe_read_str

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Step 2 of the load path: create the object's maps with BPF_MAP_CREATE,
- * and fill the global data maps with their sections' initial contents.
+ * The load path, step "maps" (the steps in order: object.h): create the
+ * object's maps with BPF_MAP_CREATE, after step "btf", and fill the global
+ * data maps with their sections' initial contents (.rodata then frozen).
+ * Also the end of step "load" (program arrays' slots) and part of step
+ * "close" (the maps closed).
  */
 #include <errno.h>
 #include <stdio.h>

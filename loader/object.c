@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The object API: open (step 1), load (steps 2-4), attach (step 5) and
- * close (step 7), each calling the file that does the step.
+ * The object API, one call per stretch of the load path (the steps in
+ * order: object.h): open (steps "read" and "plan"), load ("btf", "maps",
+ * then "relocate", "fallbacks" and "load" for each program), attach
+ * ("attach"), stop ("stop") and close ("close"), each calling the file
+ * that does the step.
  */
 #include <errno.h>
 #include <gelf.h>

@@ -1,8 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The in-memory model of a BPF object file, shared by the steps of the load
- * path: elf_reader.c fills it, maps.c creates its maps, relocate.c patches
- * its programs, prog_load.c loads them and attach.c attaches them.
+ * path. This is the one list of the steps, in the order they run; the
+ * comments elsewhere name a step ('The load path, step "relocate"') rather
+ * than number it, and docs/load-path.md walks through the same steps with
+ * real -v output.
+ *
+ *   tpbpf_object_open()
+ *     read       elf_reader.c: the ELF file copied into this model: sections,
+ *                symbols, license, programs, maps of SEC("maps") and of
+ *                SEC(".maps") (btf_maps.c), global data sections as maps,
+ *                the object's own .BTF and .BTF.ext (btf.c, btf_ext.c)
+ *     plan       relocate.c, first half: each program's relocation plan
+ *                (maps, global data, constants, calls, CO-RE, externs)
+ *   tpbpf_object_load()
+ *     btf        btf_load.c, btf_sanitize.c: the object's BTF into the kernel,
+ *                so maps get typed keys and values; never required
+ *     maps       maps.c: every map created, global data written and frozen
+ *     and for each program:
+ *     relocate   relocate.c, second half (load_constants.c, core_resolve.c,
+ *                core.c): the plan applied to a fresh copy of its code
+ *     fallbacks  fallbacks.c: rewrites for a kernel that lacks a feature
+ *     load       prog_load.c: BPF_PROG_LOAD with the verifier's log; then
+ *                program arrays' slots (maps.c)
+ *   tpbpf_object_attach(), tpbpf_program_attach()
+ *     attach     attach.c: each program onto its tracepoints
+ *   the caller's run
+ *     events     event_reader.c (perf_reader.c, ringbuf_reader.c): what the
+ *                programs send; the tools set the reader up before attach
+ *   tpbpf_object_stop(), tpbpf_object_close()
+ *     stop       attach.c: every link closed at once: no program runs any more
+ *     close      object.c, attach.c, maps.c: perf events, programs, maps and
+ *                BTF closed; the kernel frees each with its last fd
+ *
+ * Feature probes (features.c) are not a step: a step asks one when a choice
+ * depends on the kernel, and each is asked at most once.
  */
 #ifndef TPBPF_OBJECT_H
 #define TPBPF_OBJECT_H
@@ -35,7 +67,7 @@ struct obj_reloc {
 };
 
 enum sec_role {
-	SEC_OTHER,		/* ignored: debug info, BTF, symbol tables... */
+	SEC_OTHER,		/* no role: debug info, symbol tables; .BTF read by name */
 	SEC_PROGRAM,		/* executable section that holds programs */
 	SEC_TEXT,		/* .text: sub-programs called by programs */
 	SEC_MAPS,		/* legacy "maps": struct bpf_map_def array */
@@ -203,11 +235,11 @@ struct tpbpf_object {
 	bool loaded;
 };
 
-/* Step 1 (elf_reader.c): parse an ELF image into OBJ. */
+/* Step "read" (elf_reader.c): parse an ELF image into OBJ. */
 int tpbpf_obj_read_elf(struct tpbpf_object *obj, const void *data, size_t size);
 /* A new map at the end of obj->maps (pointers into it move). */
 int tpbpf_obj_add_map(struct tpbpf_object *obj, struct tpbpf_map **out);
-/* Step 1, maps of SEC(".maps") (btf_maps.c), the section at SEC_IDX. */
+/* Step "read", maps of SEC(".maps") (btf_maps.c), the section at SEC_IDX. */
 int tpbpf_obj_read_btf_maps(struct tpbpf_object *obj, size_t sec_idx);
 /*
  * The locked-memory limit (maps.c): raise it after a first EPERM, once;
@@ -216,33 +248,35 @@ int tpbpf_obj_read_btf_maps(struct tpbpf_object *obj, size_t sec_idx);
 bool tpbpf_obj_raise_memlock(void);
 void tpbpf_obj_memlock_reset(void);	/* for tests: as at start */
 void tpbpf_obj_memlock_why(char *buf, size_t len, unsigned long long need_kib);
-/* Step 2, first part (btf_load.c): the object's BTF in the kernel, if it can be. */
+/* Step "btf" (btf_load.c): the object's BTF in the kernel, if it can be. */
 int tpbpf_obj_load_btf(struct tpbpf_object *obj);
 void tpbpf_obj_close_btf(struct tpbpf_object *obj);
 /* The BTF value type of a global data map: its section's DATASEC; 0 if none. */
 uint32_t tpbpf_obj_datasec_type(const struct tpbpf_object *obj, const struct tpbpf_map *m);
 /* Where pinned maps go unless tpbpf_object_set_pin_root() says otherwise. */
 #define TPBPF_DEFAULT_PIN_ROOT "/sys/fs/bpf"
-/* After the programs load (maps.c): program arrays' slots given in their definitions. */
+/* End of step "load" (maps.c): program arrays' slots given in their definitions. */
 int tpbpf_obj_fill_prog_slots(struct tpbpf_object *obj);
-/* Step 2 (maps.c): create every map; close them again. */
+/* Step "maps" (maps.c): create every map, after step "btf"; close them again. */
 int tpbpf_obj_create_maps(struct tpbpf_object *obj);
 void tpbpf_obj_close_maps(struct tpbpf_object *obj);
-/* Step 1, last part (relocate.c): the relocation plan of every program. */
+/* Step "plan" (relocate.c): the relocation plan of every program. */
 int tpbpf_obj_plan_relocations(struct tpbpf_object *obj);
 void tpbpf_obj_free_plan(struct tpbpf_program *prog);
 /*
- * Step 3 (relocate.c): apply PROG's plan to a fresh copy of its code. Maps
- * without an fd (not created yet, or no global data) are left for later;
- * with DRY, constants that cannot be resolved are left 0 instead of failing.
+ * Step "relocate" (relocate.c): apply PROG's plan to a fresh copy of its
+ * code. Maps without an fd (not created yet, or no global data) are left
+ * for later; with DRY, constants that cannot be resolved are left 0
+ * instead of failing.
  */
 int tpbpf_obj_relocate_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
 int tpbpf_obj_layout_program(struct tpbpf_object *obj, struct tpbpf_program *prog, bool dry);
 /*
- * CO-RE (core_resolve.c): the answer on this kernel to what SPEC asks,
- * from the kernel's BTF, a tracefs format or the offsets file; SOURCE says
- * which. -ENOENT, with the detail naming the ways to provide it, when
- * nothing on this kernel can answer a relocation that needs an answer.
+ * Step "relocate", CO-RE (core_resolve.c): the answer on this kernel to
+ * what SPEC asks, from the kernel's BTF, a tracefs format or the offsets
+ * file; SOURCE says which. -ENOENT, with the detail naming the ways to
+ * provide it, when nothing on this kernel can answer a relocation that
+ * needs an answer.
  */
 struct tpbpf_core_spec;
 struct tpbpf_core_target;
@@ -260,17 +294,21 @@ int tpbpf_obj_format(struct tpbpf_object *obj, const char *cat, const char *name
 		     const struct tpbpf_format **out);
 /* Formats read while resolving constants, kept until the object closes. */
 void tpbpf_obj_const_cache_free(struct tpbpf_object *obj);
-/* Fallbacks for older kernels (fallbacks.c), applied after relocation. */
+/* Step "fallbacks" (fallbacks.c): rewrites for older kernels, after step "relocate". */
 int tpbpf_obj_apply_fallbacks(struct tpbpf_object *obj, struct tpbpf_program *prog);
-/* Step 4 (prog_load.c): BPF_PROG_LOAD with the verifier log. */
+/* Step "load" (prog_load.c): BPF_PROG_LOAD with the verifier log. */
 int tpbpf_obj_load_program(struct tpbpf_object *obj, struct tpbpf_program *prog);
-/* A copy of PROG whose TP_EVENT_ID() is the constant EVENT_ID: its fd. */
+/*
+ * Step "attach" without BPF links: a copy of PROG whose TP_EVENT_ID() is
+ * the constant EVENT_ID; its fd.
+ */
 int tpbpf_obj_load_instance(struct tpbpf_program *prog, int event_id);
 /*
- * Step 5 (attach.c), undone. Stop: every link of OBJ closed at once, so no
- * program runs any more; perf events under BPF links are disabled and
- * kept. Release: stop, then close what is left of every link (the perf
- * events, together) and free them. Release one program's links, one by one.
+ * Step "attach" (attach.c), undone. Step "stop": every link of OBJ closed at
+ * once, so no program runs any more; perf events under BPF links are
+ * disabled and kept. Release (step "close"): stop, then close what is left of
+ * every link (the perf events, together) and free them. Release one
+ * program's links, one by one.
  */
 void tpbpf_obj_stop_links(struct tpbpf_object *obj);
 void tpbpf_obj_release_links(struct tpbpf_object *obj);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Step 4 of the load path: BPF_PROG_LOAD, with the verifier's log.
+ * The load path, step "load" (the steps in order: object.h):
+ * BPF_PROG_LOAD, with the verifier's log.
  *
  * A program is first loaded without a log (the verifier is faster without
  * one). If the kernel refuses it, it is loaded again with a log, grown

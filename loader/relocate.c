@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Step 3 of the load path: relocation, in two halves.
+ * The load path, steps "plan" and "relocate" (the steps in order:
+ * object.h): relocation, in two halves.
  *
- * The plan, made once when the object is read: for each program, every
+ * Step "plan", made once when the object is read: for each program, every
  * instruction that loading must rewrite, what it refers to, and the layout
  * of the program once the .text functions it calls are appended after its
  * own code (each once, in the order they are first called). One entry per
@@ -22,8 +23,8 @@
  *    of it, or a call of a kfunc                   false; the call poisoned
  *  - anything the loader cannot do   INVALID    -> the load fails, saying why
  *
- * Applying the plan, at load: copy the code in its layout and write each
- * entry. inspect (inspect.c) and -v show the same entries.
+ * Step "relocate", applying the plan at load: copy the code in its layout
+ * and write each entry. inspect (inspect.c) and -v show the same entries.
  *
  * BPF objects use REL relocations: an addend, if any, is already in the
  * instruction's imm, so the plan keeps it and the write adds to it.

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzz steps 1 and 3 of the load path: read an arbitrary byte string as a
- * BPF object (tpbpf_object_open_mem), then relocate every program as
- * tpbpf_object_load would, with made-up map fds and a fixture tracefs for
- * the load-time constants. Everything up to, not including, bpf() calls.
+ * Fuzz steps "read", "plan" and "relocate" of the load path: read an
+ * arbitrary byte string as a BPF object (tpbpf_object_open_mem), then
+ * relocate every program as tpbpf_object_load would, with made-up map fds
+ * and a fixture tracefs for the load-time constants. Everything up to, not
+ * including, bpf() calls.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Step 1 and 3 of the load path without a kernel: read the objects built
- * from tests/bpf/, check programs, maps and every relocated instruction,
- * and feed the reader broken files.
+ * Steps "read", "plan" and "relocate" of the load path without a kernel:
+ * read the objects built from tests/bpf/, check programs, maps and every
+ * relocated instruction, and feed the reader broken files.
  */
 #include <elf.h>
 #include <errno.h>
