@@ -106,10 +106,10 @@ Tracer at full speed|tracer1.cost|the same: time per open of the traced process|
 Tracer at full speed|tracer1.costx|the same / nothing attached|ratio|
 Tracer at full speed|tracer1.recv|the same: events written|events/s|
 Tracer at full speed|tracer1.lost|the same: events lost (of 200000)|events|zero
-Tracer at full speed|tracer1pb.cost|the same, per-CPU perf buffer: time per open|us/open|
+Tracer at full speed|tracer1pb.cost|the same, --ring-buffer (one BPF ring buffer): time per open|us/open|
 Tracer at full speed|tracer1pb.costx|the same / nothing attached|ratio|
-Tracer at full speed|tracer1pb.recv|the same, per-CPU perf buffer: events written|events/s|
-Tracer at full speed|tracer1pb.lost|the same, per-CPU perf buffer: events lost|events|
+Tracer at full speed|tracer1pb.recv|the same, --ring-buffer (one BPF ring buffer): events written|events/s|
+Tracer at full speed|tracer1pb.lost|the same, --ring-buffer (one BPF ring buffer): events lost|events|
 Tracer at full speed|tracer1rec.cost|perf record -a + perf script: time per open|us/open|
 Tracer at full speed|tracer1rec.costx|the same / nothing attached|ratio|
 Tracer at full speed|tracer1rec.recv|perf record -a + perf script: events written|events/s|
@@ -119,10 +119,10 @@ Tracer at full speed|tracer2.cost|the same: time per open of the traced process|
 Tracer at full speed|tracer2.costx|the same / nothing attached|ratio|
 Tracer at full speed|tracer2.recv|the same: events written (two per open)|events/s|
 Tracer at full speed|tracer2.lost|the same: events lost (of 400000)|events|zero
-Tracer at full speed|tracer2pb.cost|the same, per-CPU perf buffer: time per open|us/open|
+Tracer at full speed|tracer2pb.cost|the same, --ring-buffer (one BPF ring buffer): time per open|us/open|
 Tracer at full speed|tracer2pb.costx|the same / nothing attached|ratio|
-Tracer at full speed|tracer2pb.recv|the same, per-CPU perf buffer: events written|events/s|
-Tracer at full speed|tracer2pb.lost|the same, per-CPU perf buffer: events lost|events|
+Tracer at full speed|tracer2pb.recv|the same, --ring-buffer (one BPF ring buffer): events written|events/s|
+Tracer at full speed|tracer2pb.lost|the same, --ring-buffer (one BPF ring buffer): events lost|events|
 Tracer at full speed|tracer2rec.cost|perf record -a + perf script: time per open|us/open|
 Tracer at full speed|tracer2rec.recv|perf record -a + perf script: events written|events/s|
 Tracer at full speed|tracer2rec.lost|perf record -a + perf script: events lost|events|

@@ -145,8 +145,8 @@ done
 # tpbpf tracepoint writing to a file while one process opens a file as fast
 # as it can (bench/tracer.sh), beside bpftrace printing the same fields and
 # perf (trace; record + script), taking turns. The tpbpf rows without a
-# suffix are what it does by default on this kernel (a ring buffer where
-# there is one); "perf buffer" rows force the per-CPU perf rings.
+# suffix are what it does by default (a perf ring per CPU); the "ring
+# buffer" rows are the same with --ring-buffer (5.8+).
 N=200000
 FIELDS1='"%llu %d %s %d %s: __syscall_nr=%d dfd=%d filename=\"%s\" flags=0x%x mode=0x%x\n", nsecs, cpu, comm, pid, probe, args->__syscall_nr, args->dfd, str(args->filename), args->flags, args->mode'
 FIELDS2='"%llu %d %s %d %s: __syscall_nr=%d ret=%d\n", nsecs, cpu, comm, pid, probe, args->__syscall_nr, args->ret'
@@ -161,8 +161,8 @@ while [ $r -lt "$RUNS" ]; do
 		set -- syscalls:sys_enter_openat
 		[ $ev = 1 ] || set -- -e syscalls:sys_enter_openat -e syscalls:sys_exit_openat
 		bench/tracer.sh "$BB" tracer$ev tpbpf $r $N $ev attached -- "$B/tpbpf" tracepoint "$@" >> "$SAMPLES"
-		TPBPF_FORCE_ABSENT=ringbuf bench/tracer.sh "$BB" tracer${ev}pb tpbpf $r $N $ev attached \
-			-- "$B/tpbpf" tracepoint "$@" >> "$SAMPLES"
+		bench/tracer.sh "$BB" tracer${ev}pb tpbpf $r $N $ev attached \
+			-- "$B/tpbpf" tracepoint --ring-buffer "$@" >> "$SAMPLES"
 		if [ -n "$BPFTRACE" ]; then
 			prog=$BT1
 			[ $ev = 1 ] || prog=$BT2

@@ -155,6 +155,13 @@ int tpbpf_event_reader_poll(struct tpbpf_event_reader *r, int timeout_ms)
 
 	if (!r)
 		return tpbpf_err(EINVAL, "event reader: NULL");
+	/*
+	 * A ring buffer's programs wake us only when it crosses their mark:
+	 * with records left behind (one was still being written) it may be
+	 * past the mark already, and no wake-up would come. Look again soon.
+	 */
+	if (r->map_type == BPF_MAP_TYPE_RINGBUF && timeout_ms > 1 && tpbpf_ringbuf_pending(&r->rb))
+		timeout_ms = 1;
 	n = tpbpf_sys_epoll_wait(r->epoll_fd, r->events, r->nr_events, timeout_ms);
 	/* A signal (Ctrl-C) is not a failure: the caller checks its flag. */
 	if (n < 0 && n != -EINTR)

@@ -38,25 +38,46 @@ int tpbpf_ringbuf_init(struct tpbpf_ringbuf *rb, unsigned long *consumer_pos,
 	return 0;
 }
 
+/* The kernel moves both by multiples of 8, and never more than a ring apart. */
+static int check_positions(struct tpbpf_ringbuf *rb, unsigned long cons, unsigned long prod)
+{
+	if (prod - cons <= rb->size && !((prod | cons) & 7))
+		return 0;
+	__atomic_store_n(rb->consumer_pos, prod, __ATOMIC_RELEASE);
+	return tpbpf_err(EINVAL, "ring buffer: producer %lu, consumer %lu: not 8-byte positions at most %zu bytes apart; skipped what was between",
+			 prod, cons, rb->size);
+}
+
 int tpbpf_ringbuf_consume(struct tpbpf_ringbuf *rb, tpbpf_sample_fn on_sample, void *ctx)
 {
-	unsigned long cons, prod;
-	int count = 0;
+	unsigned long cons, prod, start;
+	int count = 0, err;
 
 	/* Only we write the consumer position: a plain read of it is enough. */
-	cons = __atomic_load_n(rb->consumer_pos, __ATOMIC_RELAXED);
+	start = cons = __atomic_load_n(rb->consumer_pos, __ATOMIC_RELAXED);
 	prod = __atomic_load_n(rb->producer_pos, __ATOMIC_ACQUIRE);
-	/* The kernel moves both by multiples of 8, and never more than a ring apart. */
-	if (prod - cons > rb->size || ((prod | cons) & 7)) {
-		__atomic_store_n(rb->consumer_pos, prod, __ATOMIC_RELEASE);
-		return tpbpf_err(EINVAL, "ring buffer: producer %lu, consumer %lu: not 8-byte positions at most %zu bytes apart; skipped what was between",
-				 prod, cons, rb->size);
-	}
-	while (cons != prod) {
+	if ((err = check_positions(rb, cons, prod)))
+		return err;
+	for (;;) {
 		const unsigned char *rec = rb->data + (cons & (rb->size - 1));
 		uint32_t word, len;
 		unsigned long total;
 
+		if (cons == prod) {
+			/*
+			 * Read what arrived meanwhile too (up to a ring's worth):
+			 * the programs wake the reader only when the ring crosses
+			 * their mark, so a reader that went back to sleep with the
+			 * ring still past it would wait for its poll timeout.
+			 */
+			if (cons - start >= rb->size)
+				break;
+			prod = __atomic_load_n(rb->producer_pos, __ATOMIC_ACQUIRE);
+			if (prod == cons)
+				break;
+			if ((err = check_positions(rb, cons, prod)))
+				return err;
+		}
 		word = __atomic_load_n((const uint32_t *)rec, __ATOMIC_ACQUIRE);
 		if (word & BPF_RINGBUF_BUSY_BIT)
 			break;	/* still being written: the rest waits for it */
@@ -77,4 +98,10 @@ int tpbpf_ringbuf_consume(struct tpbpf_ringbuf *rb, tpbpf_sample_fn on_sample, v
 		__atomic_store_n(rb->consumer_pos, cons, __ATOMIC_RELEASE);
 	}
 	return count;
+}
+
+bool tpbpf_ringbuf_pending(const struct tpbpf_ringbuf *rb)
+{
+	return __atomic_load_n(rb->producer_pos, __ATOMIC_ACQUIRE) !=
+	       __atomic_load_n(rb->consumer_pos, __ATOMIC_RELAXED);
 }

@@ -43,5 +43,7 @@ int tpbpf_ringbuf_init(struct tpbpf_ringbuf *rb, unsigned long *consumer_pos,
  * skipped so the kernel can go on.
  */
 int tpbpf_ringbuf_consume(struct tpbpf_ringbuf *rb, tpbpf_sample_fn on_sample, void *ctx);
+/* Records wait that the last consume left (one still being written, or more than a ring's worth came). */
+bool tpbpf_ringbuf_pending(const struct tpbpf_ringbuf *rb);
 
 #endif

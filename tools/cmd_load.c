@@ -365,6 +365,10 @@ int cmd_load(int argc, char **argv)
 		rc = opt.rc;
 		goto out;
 	}
+	if (common.ring_buffer) {
+		rc = tool_usage_error("load", "--ring-buffer is for the built-in tools; an object's own maps say how its events travel");
+		goto out;
+	}
 	if ((rc = open_object_arg("load", argc, argv, &obj)) != 0)
 		goto out;
 	for (size_t i = 0; i < tpbpf_object_warning_count(obj); i++)

@@ -98,6 +98,7 @@ struct common_opts {
 	unsigned long ring_pages;	/* --ring-pages N per CPU */
 	bool json;			/* --json: one JSON object per line */
 	bool stats;			/* --stats: kernel run-time statistics */
+	bool ring_buffer;		/* --ring-buffer: events through a BPF ring buffer */
 };
 
 #define COMMON_OPTS_HELP \
@@ -106,13 +107,16 @@ struct common_opts {
 	"  --json               one JSON object per line\n" \
 	"  --stats              print each program's runs and average run time at the end\n" \
 	"  --ring-pages N       ring pages per CPU (power of two, default 64); with a ring\n" \
-	"                       buffer (5.8+), one ring of N pages times the CPUs\n"
+	"                       buffer, one ring of N pages times the CPUs\n" \
+	"  --ring-buffer        send events through one BPF ring buffer (kernel 5.8+)\n" \
+	"                       instead of a perf ring per CPU\n"
 #define COMMON_LONG_OPTS \
 	{ "duration", required_argument, NULL, 'd' }, \
 	{ "pid", required_argument, NULL, 'p' }, \
 	{ "json", no_argument, NULL, 0x100 }, \
 	{ "stats", no_argument, NULL, 0x101 }, \
-	{ "ring-pages", required_argument, NULL, 0x102 }
+	{ "ring-pages", required_argument, NULL, 0x102 }, \
+	{ "ring-buffer", no_argument, NULL, 0x103 }
 #define COMMON_SHORT_OPTS "d:p:"
 
 /* 1: C was a common option (stored in O); 0: not one; -1: bad (printed). */

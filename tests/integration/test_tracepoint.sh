@@ -139,6 +139,30 @@ sys.exit(0 if seen else "no event with the whole 4000-byte path")
 ' "$T/out" || fail "JSON: the 4000-byte path is not whole"
 }
 
+# --ring-buffer: the same whole path through one BPF ring buffer where the
+# kernel has them (5.8); where it has none (or in the forced pass), the
+# option is refused naming the version.
+t_ring_buffer_option() {
+	local path
+	if ! feature_present ringbuf; then
+		"$TPBPF" tracepoint syscalls:sys_enter_openat --ring-buffer -d 1 > /dev/null 2> "$T/err"
+		[ $? -eq 1 ] || fail "--ring-buffer without ring buffers: want exit 1"
+		grep -q '^tpbpf: error: tracepoint: --ring-buffer: this kernel has no BPF ring buffers (they came in 5.8)' "$T/err" ||
+			fail "unclear: $(cat "$T/err")"
+		return 0
+	fi
+	path=$(long_path 4000)
+	open_after_attach "$path" --ring-buffer --json
+	P=$path python3 -c '
+import json, os, sys
+want = os.environ["P"]
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert any(e["fields"]["filename"] == want for e in lines), "no whole 4000-byte path"
+' "$T/out" || fail "ring buffer: the 4000-byte path is not whole"
+	timeout 30 "$TPBPF" tracepoint sched:sched_switch -c 50 --ring-buffer > "$T/out" 2> "$T/err" || fail "exit $?"
+	[ "$(grep -c 'sched:sched_switch:' "$T/out")" -eq 50 ] || fail "$(grep -c sched_switch "$T/out") events, want 50"
+}
+
 t_strlen_bound_marks_cut() {
 	local path
 	path=$(long_path 300)
@@ -246,6 +270,7 @@ run_test whole_4000_byte_path_text t_whole_4000_byte_path_text root
 run_test whole_4000_byte_path_json t_whole_4000_byte_path_json root
 run_test strlen_bound_marks_cut t_strlen_bound_marks_cut root
 run_test count_stops_after_exactly_50 t_count_stops_after_exactly_50 root
+run_test ring_buffer_option t_ring_buffer_option root
 run_test json_lines_parse_and_carry_fields t_json_lines_parse_and_carry_fields root
 run_test pid_filter_in_kernel t_pid_filter_in_kernel root
 run_test net_dev_queue_shows_lo t_net_dev_queue_shows_lo root
