@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,6 +73,7 @@ struct name_index {
 struct tpbpf_btf {
 	unsigned char *data;	/* ours (a copy, or the file as read); fixups write into it */
 	size_t size;
+	bool mapped;		/* DATA is a file mapped read-only (munmap, no fixups) */
 	unsigned char *types;	/* the type section, 4-byte aligned */
 	uint32_t types_len;
 	const char *strs;	/* the string section; ends with a NUL */
@@ -697,7 +699,15 @@ static int walk_types(struct tpbpf_btf *btf)
 /* ---- parse, free --------------------------------------------------------------- */
 
 /* Check and index DATA (SIZE bytes, malloc'd), which the BTF then owns; freed on error. */
-static int parse_owned(unsigned char *data, size_t size, struct tpbpf_btf **out)
+static void free_data(unsigned char *data, size_t size, bool mapped)
+{
+	if (mapped)
+		munmap(data, size);
+	else
+		free(data);
+}
+
+static int parse_owned(unsigned char *data, size_t size, bool mapped, struct tpbpf_btf **out)
 {
 	struct btf_header h;
 	struct tpbpf_btf *btf;
@@ -705,16 +715,17 @@ static int parse_owned(unsigned char *data, size_t size, struct tpbpf_btf **out)
 
 	*out = NULL;
 	if ((err = check_header(data, size, &h))) {
-		free(data);
+		free_data(data, size, mapped);
 		return err;
 	}
 	btf = calloc(1, sizeof(*btf));
 	if (!btf) {
-		free(data);
+		free_data(data, size, mapped);
 		return tpbpf_err(ENOMEM, "out of memory reading %zu bytes of BTF", size);
 	}
 	btf->data = data;
 	btf->size = size;
+	btf->mapped = mapped;
 	btf->types = btf->data + h.hdr_len + h.type_off;
 	btf->types_len = h.type_len;
 	btf->strs = (const char *)btf->data + h.hdr_len + h.str_off;
@@ -757,7 +768,7 @@ int tpbpf_btf_parse(const void *data, size_t size, struct tpbpf_btf **out)
 	if (!copy)
 		return tpbpf_err(ENOMEM, "out of memory reading %zu bytes of BTF", size);
 	memcpy(copy, data, size);
-	return parse_owned(copy, size, out);
+	return parse_owned(copy, size, false, out);
 }
 
 /*
@@ -807,16 +818,46 @@ static int read_whole(const char *path, unsigned char **data, size_t *size)
 	return 0;
 }
 
+/*
+ * PATH mapped read-only, for a file that says its size: no copy, and the
+ * kernel fills the pages at once (a fresh process's first touch of 5 MB
+ * of malloc'd memory, a fault per page, cost more than the parse). The
+ * kernel's BTF file can be mapped since 6.16; before, this fails and the
+ * file is read.
+ */
+static bool map_whole(const char *path, unsigned char **data, size_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *p;
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+		close(fd);
+		return false;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return false;
+	*data = p;
+	*size = (size_t)st.st_size;
+	return true;
+}
+
 int tpbpf_btf_parse_file(const char *path, struct tpbpf_btf **out)
 {
 	unsigned char *data = NULL;
 	size_t size = 0;
+	bool mapped;
 	int err;
 
 	*out = NULL;
-	if ((err = read_whole(path, &data, &size)))
+	mapped = map_whole(path, &data, &size);
+	if (!mapped && (err = read_whole(path, &data, &size)))
 		return err;
-	if ((err = parse_owned(data, size, out)))
+	if ((err = parse_owned(data, size, mapped, out)))
 		return tpbpf_err_prefix(-err, "%s: ", path);
 	return 0;
 }
@@ -837,7 +878,7 @@ void tpbpf_btf_free(struct tpbpf_btf *btf)
 		return;
 	free_index(btf->index);
 	free(btf->info);
-	free(btf->data);
+	free_data(btf->data, btf->size, btf->mapped);
 	free(btf);
 }
 
@@ -958,7 +999,8 @@ static struct name_index *build_index(const struct tpbpf_btf *btf)
 		const char *name = btf->strs + t->name_off;
 		uint32_t h, *head;
 
-		if (!*name)
+		/* Functions, half of a kernel's types, are looked up by a scan. */
+		if (!*name || btf_kind(t) == BTF_KIND_FUNC)
 			continue;
 		h = name_hash(btf_kind(t), name, tpbpf_btf_essential_len(name));
 		head = &ix->bucket[h & ix->mask];
@@ -975,6 +1017,20 @@ int tpbpf_btf_next_by_essential_name(const struct tpbpf_btf *btf, uint32_t kind,
 	size_t len = tpbpf_btf_essential_len(name);
 	uint32_t h = name_hash(kind, name, len), c;
 	struct name_index *ix = btf->index;
+
+	if (kind == BTF_KIND_FUNC) {
+		for (c = *id + 1; c <= btf->nr_types; c++) {
+			const struct btf_type *t = record(btf, c);
+			const char *cname = btf->strs + t->name_off;
+
+			if (btf_kind(t) == kind && tpbpf_btf_essential_len(cname) == len &&
+			    memcmp(cname, name, len) == 0) {
+				*id = c;
+				return 1;
+			}
+		}
+		return 0;
+	}
 
 	if (!ix) {
 		/* Built once, on a const BTF: the cache is not part of its value. */
@@ -1160,6 +1216,9 @@ static int sort_and_check_vars(struct tpbpf_btf *btf, uint32_t id, struct btf_ty
 
 int tpbpf_btf_fixup_datasecs(struct tpbpf_btf *btf, const struct tpbpf_btf_elf_info *elf)
 {
+	/* A mapped file is read-only; only an object's BTF, a copy, gets fixed up. */
+	if (btf->mapped)
+		return tpbpf_err(EROFS, "BTF: a mapped file cannot be fixed up");
 	for (uint32_t id = 1; id <= btf->nr_types; id++) {
 		struct btf_type *t = (struct btf_type *)record(btf, id);
 		struct btf_var_secinfo *v = (struct btf_var_secinfo *)(t + 1);
