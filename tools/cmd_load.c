@@ -79,44 +79,44 @@ struct load_run {
 	size_t nr_only;
 };
 
-/* A record of the events map: its bytes, as tpbpf cannot know its type. */
-static void print_event(void *ctx, int cpu, const void *data, uint32_t size)
+/* SIZE bytes in hex, each after SEP if SEP is not NUL. */
+static void hex_bytes(struct outbuf *o, const unsigned char *b, uint32_t size, char sep)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *b = data;
-	struct load_run *l = ctx;
-	struct outbuf *o = &stdout_buf;
 
-	l->s.events++;
-	if (l->s.opts.json) {
-		ob_str(o, "{\"cpu\":");
-		if (cpu >= 0)
-			ob_u64(o, (uint64_t)cpu);
-		else
-			ob_str(o, "null");
-		ob_str(o, ",\"size\":");
-		ob_u64(o, size);
-		ob_str(o, ",\"data\":\"");
-		for (uint32_t i = 0; i < size; i++) {
-			ob_char(o, hex[b[i] >> 4]);
-			ob_char(o, hex[b[i] & 15]);
-		}
-		ob_str(o, "\"}\n");
-		return;
-	}
-	ob_str(o, "cpu ");
-	if (cpu >= 0)
-		ob_u64(o, (uint64_t)cpu);
-	else
-		ob_char(o, '-');
-	ob_str(o, " size ");
-	ob_u64(o, size);
-	ob_char(o, ':');
 	for (uint32_t i = 0; i < size; i++) {
-		ob_char(o, ' ');
+		if (sep)
+			ob_char(o, sep);
 		ob_char(o, hex[b[i] >> 4]);
 		ob_char(o, hex[b[i] & 15]);
 	}
+}
+
+/* A record of the events map: its bytes, as tpbpf cannot know its type. */
+static void print_event(void *ctx, int cpu, const void *data, uint32_t size)
+{
+	const unsigned char *b = data;
+	struct load_run *l = ctx;
+	struct outbuf *o = &stdout_buf;
+	bool json = l->s.opts.json;
+
+	l->s.events++;
+	/* A ring buffer does not say the CPU. */
+	ob_str(o, json ? "{\"cpu\":" : "cpu ");
+	if (cpu >= 0)
+		ob_u64(o, (uint64_t)cpu);
+	else
+		ob_str(o, json ? "null" : "-");
+	ob_str(o, json ? ",\"size\":" : " size ");
+	ob_u64(o, size);
+	if (json) {
+		ob_str(o, ",\"data\":\"");
+		hex_bytes(o, b, size, '\0');
+		ob_str(o, "\"}\n");
+		return;
+	}
+	ob_char(o, ':');
+	hex_bytes(o, b, size, ' ');
 	ob_str(o, "  |");
 	for (uint32_t i = 0; i < size; i++)
 		ob_char(o, isprint(b[i]) ? (char)b[i] : '.');
