@@ -204,8 +204,8 @@ int cmd_cswitch(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	if (session_open(&c.s, "cswitch", "cswitch", &o.common))
-		return session_end(&c.s, EXIT_FAIL);
+	if ((rc = session_open(&c.s, "cswitch", "cswitch", &o.common)) != 0)
+		return session_end(&c.s, rc);
 	if (tool_set_const("cswitch", c.s.obj, "top_mode", o.top_mode) || session_load(&c.s))
 		return session_end(&c.s, EXIT_FAIL);
 	if (o.top_mode) {

@@ -243,7 +243,7 @@ int cmd_netdev(int argc, char **argv)
 	if (c < 0)
 		return opt.rc;
 
-	if (session_open(&r.s, CMD, raw ? "netdev_raw" : "netdev", &opts))
-		return session_end(&r.s, EXIT_FAIL);
+	if ((c = session_open(&r.s, CMD, raw ? "netdev_raw" : "netdev", &opts)) != 0)
+		return session_end(&r.s, c);
 	return session_end(&r.s, run(&r, raw));
 }

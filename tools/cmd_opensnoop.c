@@ -220,8 +220,8 @@ int cmd_opensnoop(int argc, char **argv)
 	o.json = opts.json;
 	if (!opts.ring_pages)
 		opts.ring_pages = OPENSNOOP_RING_PAGES;
-	if (session_open(&o.s, "opensnoop", "opensnoop", &opts))
-		return session_end(&o.s, EXIT_FAIL);
+	if ((rc = session_open(&o.s, "opensnoop", "opensnoop", &opts)) != 0)
+		return session_end(&o.s, rc);
 	if (tool_set_const("opensnoop", o.s.obj, "failed_only", failed))
 		return session_end(&o.s, EXIT_FAIL);
 	for (size_t i = 0; i < sizeof(optional_syscalls) / sizeof(optional_syscalls[0]); i++)

@@ -204,8 +204,8 @@ int cmd_raw_tracepoint(int argc, char **argv)
 	if (!tpbpf_tracepoint_name_valid(r.name))
 		return tool_error(CMD ": invalid raw tracepoint name; want 1-255 characters of [A-Za-z0-9_.-], e.g. sys_enter");
 
-	if (session_open(&r.s, CMD, "raw_tracepoint", &opts))
-		return session_end(&r.s, EXIT_FAIL);
+	if ((rc = session_open(&r.s, CMD, "raw_tracepoint", &opts)) != 0)
+		return session_end(&r.s, rc);
 	prog = tpbpf_object_find_program(r.s.obj, "raw_tp_count");
 	r.hits = tpbpf_object_find_map(r.s.obj, "hits");
 	if (!prog || !r.hits)

@@ -187,8 +187,8 @@ int cmd_syscount(int argc, char **argv)
 	rc = parse_args(argc, argv, &r.o);
 	if (rc >= 0)
 		return rc;
-	if (session_open(&r.s, "syscount", "syscount", &r.o.common))
-		return session_end(&r.s, EXIT_FAIL);
+	if ((rc = session_open(&r.s, "syscount", "syscount", &r.o.common)) != 0)
+		return session_end(&r.s, rc);
 	if (tool_set_const("syscount", r.s.obj, "per_process", r.o.per_process) ||
 	    choose_program(&r.s, r.o.raw) || session_load_attach(&r.s))
 		return session_end(&r.s, EXIT_FAIL);

@@ -298,8 +298,8 @@ int cmd_syslat(int argc, char **argv)
 	rc = parse_args(argc, argv, &r.o);
 	if (rc >= 0)
 		return rc;
-	if (session_open(&r.s, "syslat", "syslat", &r.o.common))
-		return session_end(&r.s, EXIT_FAIL);
+	if ((rc = session_open(&r.s, "syslat", "syslat", &r.o.common)) != 0)
+		return session_end(&r.s, rc);
 	if (tool_set_const("syslat", r.s.obj, "unit_ns", r.o.unit_ns) ||
 	    session_load_attach(&r.s))
 		return session_end(&r.s, EXIT_FAIL);

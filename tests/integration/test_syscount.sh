@@ -109,6 +109,9 @@ t_usage_errors() {
 	"$TPBPF" syscount -i 0 > /dev/null 2>&1; [ $? -eq 2 ] || fail "-i 0: want exit 2"
 	"$TPBPF" syscount extra > /dev/null 2>&1; [ $? -eq 2 ] || fail "extra argument: want exit 2"
 	"$TPBPF" syscount -p 0 > /dev/null 2>&1; [ $? -eq 2 ] || fail "-p 0: want exit 2"
+	# It counts in maps and sends no events: nothing to put in a ring buffer.
+	"$TPBPF" syscount --ring-buffer -d 1 > /dev/null 2> "$T/err"; [ $? -eq 2 ] || fail "--ring-buffer: want exit 2"
+	grep -q 'usage error: --ring-buffer: syscount sends no events' "$T/err" || fail "--ring-buffer: $(cat "$T/err")"
 }
 
 run_test classic_counts_exactly t_classic_counts_exactly root
