@@ -4,6 +4,8 @@
 #   make check      unit tests (also under ASan+UBSan) and, as root, integration tests
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make bench      benchmarks (never part of check)
+#   make ARCH=arm64 the same for arm64 (cross-built into build/arm64/; make deps-cross)
+#   make dist       release archives for x86_64 and arm64 in build/dist/
 
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -156,7 +158,13 @@ $(B)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
 
+ifeq ($(CROSS),)
 TEST_DEPS := all $(TEST_BPF_OBJS) $(UNIT_BINS) $(UNIT_SAN_BINS) $(HELPER_BINS)
+else
+# A cross build's tests run under emulation (qemu-aarch64, or the arm64 guest
+# of make vmcheck ARCH=arm64): no sanitizer builds.
+TEST_DEPS := all $(TEST_BPF_OBJS) $(UNIT_BINS) $(HELPER_BINS)
+endif
 
 # ---- arm64 unit tests, under qemu-aarch64 (user-mode emulation) -------------
 # make check builds them (make ARCH=arm64, in build/arm64/) and runs them
@@ -218,6 +226,50 @@ install: all
 	install -m 644 $(B)/tpbpf.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tpbpf.pc
 	install -m 644 man/tpbpf.1 $(DESTDIR)$(PREFIX)/share/man/man1/tpbpf.1
 	install -m 644 completion/tpbpf.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tpbpf
+
+# ---- release archives ------------------------------------------------------
+# make dist: build/dist/tpbpf-VERSION-x86_64.tar.gz and, with the cross
+# toolchain (make deps-cross), tpbpf-VERSION-arm64.tar.gz, and their lines
+# in build/dist/SHA256SUMS. Each holds what make install installs (the
+# static command, stripped; libtpbpf.a, the headers, the pkg-config file
+# for /usr/local, the man page, bash completion) and README.md, under
+# tpbpf-VERSION-ARCH/. VERSION comes from git (git describe --always --dirty).
+# make ARCH=arm64 dist: the arm64 archive only.
+VERSION   ?= $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+DIST_DIR  := build/dist
+DIST_NAME  = tpbpf-$(VERSION)-$(TARGET_ARCH_NAME)
+DIST_STAGE = $(B)/dist-stage
+STRIP     ?= $(CROSS)strip
+DIST_MTIME = $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+.PHONY: dist-one
+
+ifeq ($(CROSS),)
+dist:
+	@rm -f $(DIST_DIR)/SHA256SUMS
+	@$(MAKE) --no-print-directory dist-one
+ifeq ($(ARM64_UNIT_SKIP),)
+	@$(MAKE) --no-print-directory ARCH=arm64 CROSS=$(ARM64_CROSS) CC=$(ARM64_CROSS)gcc AR=$(ARM64_CROSS)ar VERSION=$(VERSION) dist-one
+else
+	@echo "dist: no arm64 archive: $(ARM64_UNIT_SKIP)" >&2; exit 1
+endif
+	@cat $(DIST_DIR)/SHA256SUMS
+else
+dist: dist-one
+	@cat $(DIST_DIR)/SHA256SUMS
+endif
+
+dist-one: all
+	rm -rf $(DIST_STAGE)
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DIST_STAGE) PREFIX=/usr/local
+	mv $(DIST_STAGE)/usr/local $(DIST_STAGE)/$(DIST_NAME)
+	cp README.md $(DIST_STAGE)/$(DIST_NAME)/
+	$(STRIP) $(DIST_STAGE)/$(DIST_NAME)/bin/tpbpf
+	@mkdir -p $(DIST_DIR)
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(DIST_MTIME) \
+	    -C $(DIST_STAGE) -cf - $(DIST_NAME) | gzip -n -9 > $(DIST_DIR)/$(DIST_NAME).tar.gz
+	@cd $(DIST_DIR) && { grep -v " $(DIST_NAME).tar.gz$$" SHA256SUMS 2>/dev/null || true; \
+	    sha256sum $(DIST_NAME).tar.gz; } > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+	rm -rf $(DIST_STAGE)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tpbpf $(DESTDIR)$(PREFIX)/lib/libtpbpf.a \
