@@ -8,6 +8,9 @@
 #                             when TPBPF_ARM64_UNIT=1 (make check sets it)
 #   TPBPF_ARM64_SKIP=why      count the arm64 unit tests as one SKIP, with why
 #   TPBPF_QEMU_AARCH64="qemu-aarch64 -L /usr/aarch64-linux-gnu"   their runner
+#   TPBPF_BUILD=build/arm64   integration tests of that build (the arm64 guest)
+#   TPBPF_TESTS="a b"         only tests/integration/test_a.sh, test_b.sh
+#   TPBPF_FORCED=0            no forced pass
 # Integration tests run twice: as they are, then with every feature that has
 # a fallback forced absent (TPBPF_FORCE_ABSENT=all), so the paths for older
 # kernels run here too; the second run's names start with "forced/".
@@ -94,12 +97,20 @@ if [ "$what" = all ] || [ "$what" = integration ]; then
 	fi
 	# Some tests read tracefs themselves to compare with tpbpf: let tpbpf
 	# find it first (it mounts tracefs when nothing has, as on a new machine).
-	[ "$(id -u)" -eq 0 ] && build/tpbpf list > /dev/null 2>&1
-	for t in tests/integration/test_*.sh; do
+	[ "$(id -u)" -eq 0 ] && "${TPBPF_BUILD:-build}/tpbpf" list > /dev/null 2>&1
+	# TPBPF_TESTS="opensnoop syscount": only those suites (a subset for a
+	# slow guest); TPBPF_FORCED=0: no second, forced pass.
+	suites=()
+	if [ -n "${TPBPF_TESTS:-}" ]; then
+		for n in $TPBPF_TESTS; do suites+=("tests/integration/test_$n.sh"); done
+	else
+		suites=(tests/integration/test_*.sh)
+	fi
+	for t in "${suites[@]}"; do
 		bash "$t"
 	done
-	if [ "$(id -u)" -eq 0 ]; then
-		for t in tests/integration/test_*.sh; do
+	if [ "$(id -u)" -eq 0 ] && [ "${TPBPF_FORCED:-1}" = 1 ]; then
+		for t in "${suites[@]}"; do
 			TPBPF_FORCE_ABSENT=all bash "$t" | sed -E 's/^(PASS|FAIL|SKIP) /\1 forced\//'
 		done
 	fi
