@@ -2,8 +2,9 @@
 # arm64-root.sh — the arm64 root tree that the guest of `make vmcheck
 # ARCH=arm64` runs in (the x86_64 guest uses the host's own /; an arm64 guest
 # needs arm64 programs: bash, coreutils, grep, sed, awk, python3 for the tests'
-# JSON checks, procps, iproute2, util-linux's setpriv and flock, busybox for
-# the initramfs). Made once from Debian's archive, cached in $VM_WORK/arm64-root.
+# JSON checks, procps, iproute2, util-linux's setpriv and flock, binutils'
+# readelf (the static-command test), busybox for the initramfs). Made once
+# from Debian's archive, cached in $VM_WORK/arm64-root.
 #
 # How: debootstrap --foreign (first stage only: download and unpack; the
 # second stage would have to run arm64 programs), then every downloaded
@@ -21,7 +22,7 @@ VM_WORK=${VM_WORK:-/var/tmp/vm-kernel}
 SUITE=${SUITE:-bookworm}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 VM_AUTO_INSTALL=${VM_AUTO_INSTALL:-1}
-PKGS=python3,procps,iproute2,busybox-static
+PKGS=python3,procps,iproute2,busybox-static,binutils
 dir=$VM_WORK/arm64-root
 tmp=$VM_WORK/arm64-root.new
 log() { echo ">> $*" >&2; }
