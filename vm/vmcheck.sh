@@ -21,7 +21,7 @@
 # kernel cross-built by build-kernel.sh (ARCH=arm64), booted under
 # qemu-system-aarch64 -M virt -cpu max (TCG), its root the arm64 tree of
 # vm/arm64-root.sh, the tests run on build/arm64 (TPBPF_BUILD): every
-# suite, both passes (about 16 minutes under TCG here). For a quicker run,
+# suite, both passes (12-16 minutes under TCG here). For a quicker run,
 # VM_ARM64_TESTS names suites (VM_ARM64_TESTS=tools: the suites of the
 # tools, about 4 minutes) and VM_ARM64_FORCED=0 drops the forced pass.
 # Log: build/vm/vmcheck-6.1-arm64.log.
