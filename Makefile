@@ -4,14 +4,41 @@
 #   make check      unit tests (also under ASan+UBSan) and, as root, integration tests
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make bench      benchmarks (never part of check)
+#   make ARCH=arm64 the same for arm64 (cross-built into build/arm64/; make deps-cross)
+#   make dist       release archives for x86_64 and arm64 in build/dist/
 
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 CC        ?= cc
 CLANG     ?= $(shell command -v clang 2>/dev/null || command -v clang-14 2>/dev/null || echo clang)
 LLVM_STRIP ?= $(shell command -v llvm-strip 2>/dev/null || command -v llvm-strip-14 2>/dev/null || echo llvm-strip)
-MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || $(CC) -dumpmachine)
+
+# Cross-building: `make ARCH=arm64` (or CROSS=aarch64-linux-gnu-) builds the
+# command and the library for arm64 with Debian's cross toolchain and arm64
+# multiarch libraries (make deps-cross), into build/arm64/, so that objects
+# of two architectures never mix. A native build stays in build/.
+ifneq ($(filter arm64 aarch64,$(ARCH)),)
+CROSS     ?= aarch64-linux-gnu-
+endif
+ifneq ($(CROSS),)
+ifeq ($(origin CC),default)
+CC        := $(CROSS)gcc
+endif
+ifeq ($(origin AR),default)
+AR        := $(CROSS)ar
+endif
+endif
+# The target's triplet names the multiarch include dir (asm/ headers: the
+# syscall table, the BPF objects' __NR_ numbers) and the archive's arch.
+MULTIARCH := $(shell $(if $(CROSS),$(CROSS)gcc,gcc) -print-multiarch 2>/dev/null || $(CC) -dumpmachine)
+TARGET_ARCH_NAME := $(patsubst aarch64,arm64,$(firstword $(subst -, ,$(shell $(CC) -dumpmachine))))
+ifneq ($(CROSS),)
+B         := build/$(TARGET_ARCH_NAME)
+PKG_CONFIG ?= env PKG_CONFIG_LIBDIR=/usr/lib/$(MULTIARCH)/pkgconfig:/usr/share/pkgconfig pkg-config
+else
 B         := build
+PKG_CONFIG ?= pkg-config
+endif
 
 WARN      := -Wall -Wextra -Werror
 CFLAGS    ?= -O2 -g
@@ -23,7 +50,7 @@ LDLIBS    := -lelf
 STATIC    ?= $(if $(wildcard $(shell $(CC) -print-file-name=libelf.a)),1,0)
 ifeq ($(STATIC),1)
 TOOL_LDFLAGS := -static-pie
-TOOL_LDLIBS  := $(or $(shell pkg-config --static --libs libelf 2>/dev/null),-lelf -lz)
+TOOL_LDLIBS  := $(or $(shell $(PKG_CONFIG) --static --libs libelf 2>/dev/null),-lelf -lz)
 else
 TOOL_LDLIBS  := $(LDLIBS)
 endif
@@ -50,13 +77,17 @@ UNIT_SAN_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit-san/%)
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(B)/tests/helpers/%)
 
-.PHONY: all deps check unit integration install uninstall clean bench
+.PHONY: all deps deps-cross check unit integration install uninstall clean bench dist
 .DELETE_ON_ERROR:
 
 all: $(B)/tpbpf $(B)/libtpbpf.a $(PROG_OBJS)
 
 deps:
 	@scripts/deps.sh
+
+# What make ARCH=arm64, make check-arm64-unit and make vmcheck ARCH=arm64 need.
+deps-cross:
+	@scripts/deps-cross.sh
 
 # ---- the library --------------------------------------------------------
 $(B)/obj/%.o: %.c $(wildcard include/*.h loader/*.h tools/*.h progs/*.h)
@@ -117,20 +148,61 @@ $(B)/tests/bpf/%.g.bpf.o: tests/bpf/%.bpf.c include/tpbpf_bpf.h
 
 $(B)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libtpbpf.a $(B)/gen/syscall_names.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/unit -I$(B)/gen -o $@ $< $(B)/libtpbpf.a -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests/unit -I$(B)/gen -DTEST_BPF_DIR='"$(B)/tests/bpf"' -o $@ $< $(B)/libtpbpf.a -lcmocka $(LDLIBS)
 
 $(B)/tests/unit-san/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libtpbpf-san.a $(B)/gen/syscall_names.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit -I$(B)/gen -o $@ $< $(B)/libtpbpf-san.a -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit -I$(B)/gen -DTEST_BPF_DIR='"$(B)/tests/bpf"' -o $@ $< $(B)/libtpbpf-san.a -lcmocka $(LDLIBS)
 
 $(B)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
 
+ifeq ($(CROSS),)
 TEST_DEPS := all $(TEST_BPF_OBJS) $(UNIT_BINS) $(UNIT_SAN_BINS) $(HELPER_BINS)
+else
+# A cross build's tests run under emulation (qemu-aarch64, or the arm64 guest
+# of make vmcheck ARCH=arm64): no sanitizer builds.
+TEST_DEPS := all $(TEST_BPF_OBJS) $(UNIT_BINS) $(HELPER_BINS)
+endif
 
-check: $(TEST_DEPS)
-	@TPBPF_STATIC=$(STATIC) tests/run.sh
+# ---- arm64 unit tests, under qemu-aarch64 (user-mode emulation) -------------
+# make check builds them (make ARCH=arm64, in build/arm64/) and runs them
+# when the cross toolchain, the arm64 libraries and qemu-aarch64 are
+# installed (make deps-cross); otherwise it counts one SKIP saying what is
+# missing. bpf(2) is not emulated by qemu-user: the tests that load
+# programs skip there.
+ARM64_CROSS  ?= aarch64-linux-gnu-
+QEMU_AARCH64 ?= $(shell command -v qemu-aarch64 2>/dev/null || command -v qemu-aarch64-static 2>/dev/null)
+ARM64_UNIT_SKIP := $(strip \
+	$(if $(shell command -v $(ARM64_CROSS)gcc 2>/dev/null),,no $(ARM64_CROSS)gcc (make deps-cross installs it)))
+ifeq ($(ARM64_UNIT_SKIP),)
+ARM64_UNIT_SKIP := $(strip \
+	$(if $(QEMU_AARCH64),,no qemu-aarch64 (qemu-user; make deps-cross installs it)) \
+	$(if $(filter /%,$(shell $(ARM64_CROSS)gcc -print-file-name=libelf.a)),,no arm64 libelf.a (libelf-dev:arm64; make deps-cross)) \
+	$(if $(filter /%,$(shell $(ARM64_CROSS)gcc -print-file-name=libcmocka.so)),,no arm64 cmocka (libcmocka-dev:arm64; make deps-cross)))
+endif
+ARM64_UNIT_ENV = TPBPF_ARM64_SKIP='$(ARM64_UNIT_SKIP)' TPBPF_QEMU_AARCH64='$(QEMU_AARCH64) -L /usr/$(ARM64_CROSS:%-=%)'
+.PHONY: arm64-unit-build arm64-unit-bins check-arm64-unit
+
+# What the arm64 sub-make builds for its unit tests.
+arm64-unit-bins: all $(TEST_BPF_OBJS) $(UNIT_BINS)
+
+arm64-unit-build:
+ifeq ($(ARM64_UNIT_SKIP),)
+	@$(MAKE) --no-print-directory ARCH=arm64 CROSS=$(ARM64_CROSS) CC=$(ARM64_CROSS)gcc AR=$(ARM64_CROSS)ar arm64-unit-bins
+endif
+
+check-arm64-unit: arm64-unit-build
+	@$(ARM64_UNIT_ENV) tests/run.sh arm64-unit
+
+ifeq ($(CROSS),)
+check: $(TEST_DEPS) arm64-unit-build
+	@TPBPF_STATIC=$(STATIC) TPBPF_ARM64_UNIT=1 $(ARM64_UNIT_ENV) tests/run.sh
+else
+# make ARCH=arm64 check: what can run of it on this machine.
+check: check-arm64-unit
+endif
 
 unit: $(TEST_DEPS)
 	@TPBPF_STATIC=$(STATIC) tests/run.sh unit
@@ -154,6 +226,50 @@ install: all
 	install -m 644 $(B)/tpbpf.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tpbpf.pc
 	install -m 644 man/tpbpf.1 $(DESTDIR)$(PREFIX)/share/man/man1/tpbpf.1
 	install -m 644 completion/tpbpf.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tpbpf
+
+# ---- release archives ------------------------------------------------------
+# make dist: build/dist/tpbpf-VERSION-x86_64.tar.gz and, with the cross
+# toolchain (make deps-cross), tpbpf-VERSION-arm64.tar.gz, and their lines
+# in build/dist/SHA256SUMS. Each holds what make install installs (the
+# static command, stripped; libtpbpf.a, the headers, the pkg-config file
+# for /usr/local, the man page, bash completion) and README.md, under
+# tpbpf-VERSION-ARCH/. VERSION comes from git (git describe --always --dirty).
+# make ARCH=arm64 dist: the arm64 archive only.
+VERSION   ?= $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+DIST_DIR  := build/dist
+DIST_NAME  = tpbpf-$(VERSION)-$(TARGET_ARCH_NAME)
+DIST_STAGE = $(B)/dist-stage
+STRIP     ?= $(CROSS)strip
+DIST_MTIME = $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+.PHONY: dist-one
+
+ifeq ($(CROSS),)
+dist:
+	@rm -f $(DIST_DIR)/SHA256SUMS
+	@$(MAKE) --no-print-directory dist-one
+ifeq ($(ARM64_UNIT_SKIP),)
+	@$(MAKE) --no-print-directory ARCH=arm64 CROSS=$(ARM64_CROSS) CC=$(ARM64_CROSS)gcc AR=$(ARM64_CROSS)ar VERSION=$(VERSION) dist-one
+else
+	@echo "dist: no arm64 archive: $(ARM64_UNIT_SKIP)" >&2; exit 1
+endif
+	@cat $(DIST_DIR)/SHA256SUMS
+else
+dist: dist-one
+	@cat $(DIST_DIR)/SHA256SUMS
+endif
+
+dist-one: all
+	rm -rf $(DIST_STAGE)
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DIST_STAGE) PREFIX=/usr/local
+	mv $(DIST_STAGE)/usr/local $(DIST_STAGE)/$(DIST_NAME)
+	cp README.md $(DIST_STAGE)/$(DIST_NAME)/
+	$(STRIP) $(DIST_STAGE)/$(DIST_NAME)/bin/tpbpf
+	@mkdir -p $(DIST_DIR)
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(DIST_MTIME) \
+	    -C $(DIST_STAGE) -cf - $(DIST_NAME) | gzip -n -9 > $(DIST_DIR)/$(DIST_NAME).tar.gz
+	@cd $(DIST_DIR) && { grep -v " $(DIST_NAME).tar.gz$$" SHA256SUMS 2>/dev/null || true; \
+	    sha256sum $(DIST_NAME).tar.gz; } > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+	rm -rf $(DIST_STAGE)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tpbpf $(DESTDIR)$(PREFIX)/lib/libtpbpf.a \

@@ -64,9 +64,11 @@ $B mount -t 9p -o "$OPT9P,cache=mmap" project "$R$VM_GUEST_DIR" || die "cannot m
 $B ip link set lo up 2>/dev/null || $B ifconfig lo 127.0.0.1 up
 $B hostname "${VM_HOSTNAME:-vm}"
 
-# The command's stdout+stderr go to the second serial port, raw (no \n -> \r\n).
-exec 3>/dev/ttyS1
-$B stty -F /dev/ttyS1 raw -echo 2>/dev/null
+# The command's stdout+stderr go to the second serial port (x86_64) or the
+# virtio console (arm64), raw (no \n -> \r\n).
+OUT=${VM_OUT_TTY:-/dev/ttyS1}
+exec 3>"$OUT"
+$B stty -F "$OUT" raw -echo 2>/dev/null
 $B cut -d' ' -f1 /proc/uptime >/ctl/t_start
 SH=/bin/bash # cmd.sh is quoted with bash's printf %q
 [ -x $R$SH ] || SH=/bin/sh

@@ -16,6 +16,15 @@
 #   4. prints one line for the lane: kernel release, counts of both passes
 #      and of each, exit code, time, log (build/vm/vmcheck-LANE.log).
 # With "all", the lane lines are printed again together at the end.
+#
+# ARCH=arm64 (make vmcheck ARCH=arm64): the 6.1 lane only, for arm64: the
+# kernel cross-built by build-kernel.sh (ARCH=arm64), booted under
+# qemu-system-aarch64 -M virt -cpu max (TCG), its root the arm64 tree of
+# vm/arm64-root.sh, the tests run on build/arm64 (TPBPF_BUILD): every
+# suite, both passes (12-16 minutes under TCG here). For a quicker run,
+# VM_ARM64_TESTS names suites (VM_ARM64_TESTS=tools: the suites of the
+# tools, about 4 minutes) and VM_ARM64_FORCED=0 drops the forced pass.
+# Log: build/vm/vmcheck-6.1-arm64.log.
 # Exit status: 0 when every lane passed, else the first failing lane's code
 # (1 tests failed, 2 usage, 99 the kernel has BTF, 124 time limit, 125 VM died).
 #
@@ -33,9 +42,26 @@ VM_WORK=${VM_WORK:-/var/tmp/vm-kernel}
 # fallback forced) take many minutes; see vm/README.md.
 VM_TIMEOUT=${VM_TIMEOUT:-3600}
 export VM_WORK VM_TIMEOUT
+VM_ARCH=${ARCH:-x86_64}
+case $VM_ARCH in
+x86_64 | amd64 | x86 | "") VM_ARCH=x86_64 ;;
+arm64 | aarch64) VM_ARCH=arm64 ;;
+*) echo "vmcheck: ARCH must be x86_64 or arm64 (got '$VM_ARCH')" >&2; exit 2 ;;
+esac
+# The suites the arm64 guest runs: all by default; "tools" stands for the
+# suites of the tools (opensnoop, cswitch, netdev, syscount, syslat,
+# tracepoint, raw-tracepoint, load, features, list/format).
+VM_ARM64_TESTS=${VM_ARM64_TESTS:-all}
+[ "$VM_ARM64_TESTS" = tools ] &&
+	VM_ARM64_TESTS="features list_format tracepoint raw_tracepoint load opensnoop cswitch netdev syscount syslat"
+VM_ARM64_FORCED=${VM_ARM64_FORCED:-1}
 cd "$root"
 log() { echo "vmcheck: $*" >&2; }
 
+if [ "$VM_ARCH" = arm64 ] && [ "$LANE" != 6.1 ]; then
+	log "ARCH=arm64 has the 6.1 lane only (got KERNEL=$LANE)"
+	exit 2
+fi
 case $LANE in
 6.1 | 5.10) lanes=("$LANE") ;;
 all) lanes=(6.1 5.10) ;;
@@ -61,21 +87,39 @@ counts() { # log [forced|plain]: "P passed, F failed, S skipped"
 }
 
 run_lane() { # lane; sets $line
-	local lane=$1 var kernel kver tree offsets out rc t0 pass_env=
+	local lane=$1 var kernel kver tree offsets out rc t0 pass_env= arch_env= sfx= host_tpbpf=(build/tpbpf) vm_env=()
 	t0=$(date +%s)
+	if [ "$VM_ARCH" = arm64 ]; then
+		sfx=-arm64
+		# The arm64 command, run here by qemu-aarch64 (it runs the kernel
+		# tree's make, which cross-compiles with ARCH and CROSS_COMPILE).
+		host_tpbpf=("$(command -v qemu-aarch64 || command -v qemu-aarch64-static)" build/arm64/tpbpf)
+		local aroot
+		if ! aroot=$("$here/arm64-root.sh" | tail -n 1) || [ ! -d "$aroot" ]; then
+			line="vmcheck: $lane-arm64: the arm64 root tree failed (vm/arm64-root.sh); exit 1"
+			return 1
+		fi
+		export TPBPF_BUILD=build/arm64 TPBPF_TESTS= TPBPF_FORCED=$VM_ARM64_FORCED
+		[ "$VM_ARM64_TESTS" = all ] || TPBPF_TESTS=$VM_ARM64_TESTS
+		arch_env="TPBPF_BUILD TPBPF_TESTS TPBPF_FORCED"
+		vm_env=(VM_ARCH=arm64 "VM_ROOT=$aroot")
+		log "$lane-arm64: root $aroot; suites: ${TPBPF_TESTS:-all}; forced pass: $([ "$TPBPF_FORCED" = 1 ] && echo yes || echo no)"
+	fi
 	var=VM_KERNEL_${lane//./_}
 	kernel=${!var:-${VM_KERNEL:-}}
 	if [ -n "$kernel" ]; then
 		[ -f "$kernel" ] || { log "$var=$kernel: no such file"; line="vmcheck: $lane: no kernel image $kernel; exit 2"; return 2; }
 		log "$lane: kernel $kernel (given)"
 	else
-		log "$lane: building the guest kernel from linux-source-$lane (cached in $VM_WORK/$lane; about 8 minutes the first time)"
-		if ! kernel=$("$here/build-kernel.sh" "$lane" | tail -n 1) || [ ! -f "$kernel" ]; then
+		log "$lane$sfx: building the guest kernel from linux-source-$lane (cached in $VM_WORK/$lane$sfx; about 8 minutes the first time, much longer cross-built for arm64)"
+		if ! kernel=$(ARCH=$VM_ARCH "$here/build-kernel.sh" "$lane" | tail -n 1) || [ ! -f "$kernel" ]; then
 			line="vmcheck: $lane: the kernel build failed; exit 1"
 			return 1
 		fi
 	fi
 	kver=$(file -bL "$kernel" | sed -n 's/.*, version \([^ ]*\) .*/\1/p')
+	# An arm64 Image is not compressed, and file(1) names no version for it.
+	[ -n "$kver" ] || kver=$(grep -a -m 1 -o 'Linux version [0-9][^ ]*' "$kernel" | head -n 1 | cut -d' ' -f3)
 	case $kver in
 	"$lane".*) ;;
 	*)
@@ -85,12 +129,13 @@ run_lane() { # lane; sets $line
 		;;
 	esac
 
-	tree=$VM_WORK/$lane/obj
+	tree=$VM_WORK/$lane$sfx/obj
 	unset TPBPF_OFFSETS_FILE TPBPF_KERNEL_HEADERS
 	if [ -f "$tree/include/config/kernel.release" ] &&
 		[ "$(cat "$tree/include/config/kernel.release")" = "$kver" ]; then
-		offsets=$root/build/vm/offsets-$kver.txt
-		if build/tpbpf offsets --from-headers "$tree" --struct sk_buff.len --struct sk_buff.data_len \
+		offsets=$root/build/vm/offsets-$kver$sfx.txt
+		if ARCH=$VM_ARCH CROSS_COMPILE=$([ "$VM_ARCH" = arm64 ] && echo aarch64-linux-gnu-) \
+			"${host_tpbpf[@]}" offsets --from-headers "$tree" --struct sk_buff.len --struct sk_buff.data_len \
 			--struct sk_buff.dev --struct sk_buff.protocol --struct net_device.name \
 			--struct task_struct.pid --struct task_struct.tgid --struct task_struct.real_parent \
 			>"$offsets.tmp" 2>build/vm/offsets.err; then
@@ -100,6 +145,8 @@ run_lane() { # lane; sets $line
 			# the guest's, read-only).
 			export TPBPF_OFFSETS_FILE=$offsets TPBPF_KERNEL_HEADERS=$tree
 			pass_env="TPBPF_OFFSETS_FILE TPBPF_KERNEL_HEADERS"
+			# The arm64 guest has no make or compiler to build against it.
+			[ "$VM_ARCH" = arm64 ] && pass_env=TPBPF_OFFSETS_FILE
 			log "$lane: offsets from the headers of $tree: $offsets"
 		else
 			rm -f "$offsets.tmp"
@@ -114,9 +161,9 @@ run_lane() { # lane; sets $line
 		log "$lane: no build tree and no tests/fixtures/offsets/$kver.offsets: the offsets-file tests skip"
 	fi
 
-	out=build/vm/vmcheck-$lane.log
+	out=build/vm/vmcheck-$lane$sfx.log
 	set +e
-	VM_PASS_ENV="$pass_env ${VM_PASS_ENV:-}" "$here/run-in-vm.sh" "$kernel" "$root" vm/guest-check.sh |
+	env "${vm_env[@]}" VM_PASS_ENV="$pass_env $arch_env ${VM_PASS_ENV:-}" "$here/run-in-vm.sh" "$kernel" "$root" vm/guest-check.sh |
 		tee "$out"
 	rc=${PIPESTATUS[0]}
 	set -e

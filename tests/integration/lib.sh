@@ -7,13 +7,23 @@
 # in the kernel when they end.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-TPBPF=$ROOT/build/tpbpf
-HELPERS=$ROOT/build/tests/helpers
-TEST_BPF=$ROOT/build/tests/bpf
+# The build under test: build/ (the host's), or TPBPF_BUILD=build/arm64 in
+# the arm64 guest of make vmcheck ARCH=arm64.
+BUILD=$ROOT/${TPBPF_BUILD:-build}
+TPBPF=$BUILD/tpbpf
+HELPERS=$BUILD/tests/helpers
+TEST_BPF=$BUILD/tests/bpf
 SUITE=$(basename "$0" .sh)
 SUITE=${SUITE#test_}
 
 fail() { echo "$*" > "$T/.why"; exit 1; }
+
+# The number of system call NAME on the architecture the tool under test was
+# built for, from the table its build generated out of that architecture's
+# <asm/unistd.h> (getppid: 110 on x86_64, 173 on arm64); empty if none.
+syscall_nr() { # name
+	sed -n "s/^SYSCALL_NAME(\([0-9]*\), \"$1\")\$/\1/p" "$BUILD/gen/syscall_names.h" 2>/dev/null
+}
 skip() { echo "$*" > "$T/.why"; exit 77; }
 is_root() { [ "$(id -u)" -eq 0 ]; }
 

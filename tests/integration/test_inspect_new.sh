@@ -73,6 +73,8 @@ t_inspect_as_nobody() {
 
 # Generate, build, load; EVENT_CMD makes events; the output must show them.
 new_project() { # project cat name
+	command -v clang > /dev/null || command -v clang-14 > /dev/null ||
+		skip "no clang here to build the generated project"
 	"$TPBPF" new "$1" "$2" "$3" --dir "$T" > new.out || fail "tpbpf new failed"
 	[ -f "$T/$1/$1.bpf.c" ] && [ -f "$T/$1/tp_$2_$3.h" ] && [ -f "$T/$1/README.md" ] ||
 		fail "missing files: $(ls "$T/$1")"

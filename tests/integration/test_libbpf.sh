@@ -117,8 +117,8 @@ t_core_tracepoint_records() {
 	stop_tpbpf
 	[ "$TPBPF_RC" -eq 0 ] || fail "exit $TPBPF_RC: $(grep error "$T/err")"
 	local nr ppid
-	nr=$(awk '/#define __NR_getppid/ { print $3; exit }' "$(gcc -print-file-name=include)/../../../../include/$(gcc -print-multiarch)/asm/unistd_64.h" 2>/dev/null)
-	[ -n "$nr" ] || nr=$(printf '#include <asm/unistd.h>\n__NR_getppid\n' | gcc -E -P - | tail -n 1)
+	nr=$(syscall_nr getppid)
+	[ -n "$nr" ] || fail "no getppid in $BUILD/gen/syscall_names.h"
 	ppid=$BASHPID
 	grep -E 'CO-RE byte_off trace_event_raw_sys_enter.id: 40 in the object -> 8 from ' "$T/err" ||
 		fail "-v does not show the id relocation: $(grep CO-RE "$T/err" | head -3)"

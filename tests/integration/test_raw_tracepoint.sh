@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 
 N=1000
 # sys_enter's second argument is the syscall number.
-NR_GETPPID=$(printf '#include <asm/unistd.h>\n__NR_getppid\n' | cc -E - | tail -n 1)
+NR_GETPPID=$(syscall_nr getppid)
 
 # A shell that waits for a line on fd 3 (a fifo), then execs
 # "syscall_loop getppid N" under the same pid: HPID, known before tpbpf starts.
@@ -31,7 +31,7 @@ loop_then_stop() {
 total_of() { awk '/^total: [0-9]+ hits of raw tracepoint/ { print $2 }' "$T/out"; }
 
 t_args_show_syscall_number() {
-	[ -n "$NR_GETPPID" ] || skip "no __NR_getppid from <asm/unistd.h>"
+	[ -n "$NR_GETPPID" ] || skip "no getppid in $BUILD/gen/syscall_names.h"
 	start_looper
 	start_tpbpf raw-tracepoint sys_enter --args 2 -p "$HPID" --ring-pages 256
 	grep -q 'raw-tracepoint: attached 1 program to 1 tracepoint' "$T/err" || fail "no attach line: $(cat "$T/err")"

@@ -22,6 +22,24 @@ static void test_known_numbers(void **state)
 	assert_string_equal(syscall_name(SYS_exit_group), "exit_group");
 }
 
+/*
+ * Calls that arm64's generic table names through a second macro
+ * (__NR_fcntl -> __NR3264_fcntl -> 25) are named too, on every architecture,
+ * and the table's two non-calls (the count, a range start) are not names.
+ */
+static void test_aliased_numbers(void **state)
+{
+	(void)state;
+	assert_string_equal(syscall_name(SYS_fcntl), "fcntl");
+	assert_string_equal(syscall_name(SYS_lseek), "lseek");
+	assert_string_equal(syscall_name(SYS_mmap), "mmap");
+	assert_string_equal(syscall_name(SYS_fstat), "fstat");
+	assert_string_equal(syscall_name(SYS_ftruncate), "ftruncate");
+	assert_int_equal(syscall_number("fcntl"), SYS_fcntl);
+	assert_int_equal(syscall_number("syscalls"), -1);
+	assert_int_equal(syscall_number("arch_specific_syscall"), -1);
+}
+
 static void test_known_names(void **state)
 {
 	(void)state;
@@ -64,6 +82,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_numbers),
+		cmocka_unit_test(test_aliased_numbers),
 		cmocka_unit_test(test_known_names),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_round_trip),

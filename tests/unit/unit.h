@@ -12,7 +12,10 @@
 
 /* Tests run from the top of the tree (tests/run.sh does cd there). */
 #define FIXTURES "tests/fixtures"
+/* The build dir's test objects: build/arm64/tests/bpf for the arm64 build. */
+#ifndef TEST_BPF_DIR
 #define TEST_BPF_DIR "build/tests/bpf"
+#endif
 
 /*
  * Skip the running test and say why: tests/run.sh shows the reason beside
