@@ -50,7 +50,7 @@ UNIT_SAN_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit-san/%)
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(B)/tests/helpers/%)
 
-.PHONY: all deps check unit integration install uninstall clean bench
+.PHONY: all deps check test-deps unit integration install uninstall clean bench
 .DELETE_ON_ERROR:
 
 all: $(B)/tpbpf $(B)/libtpbpf.a $(PROG_OBJS)
@@ -128,6 +128,10 @@ $(B)/tests/helpers/%: tests/helpers/%.c
 	$(CC) $(CFLAGS) -o $@ $<
 
 TEST_DEPS := all $(TEST_BPF_OBJS) $(UNIT_BINS) $(UNIT_SAN_BINS) $(HELPER_BINS)
+
+# Everything the tests use, without running them (before booting a guest
+# that runs tests/run.sh on these files).
+test-deps: $(TEST_DEPS)
 
 check: $(TEST_DEPS)
 	@TPBPF_STATIC=$(STATIC) tests/run.sh
