@@ -85,20 +85,32 @@ static const char *log_reason(const char *log, char *buf, size_t len)
 }
 
 /*
- * "unknown func bpf_x#N" / "invalid func unknown#N": the program calls a
- * helper this kernel does not have (or not for this program type).
+ * "unknown func bpf_x#N" / "invalid func unknown#N", or on older verifiers
+ * (4.9) "unknown func N" / "invalid func N": the program calls a helper
+ * this kernel does not have (or not for this program type).
  */
 static bool unknown_helper(const char *log, char *buf, size_t len)
 {
 	const char *p = strstr(log, "unknown func ");
-	const char *hash, *name;
+	const char *num, *eol, *name;
+	char *end;
 	long id;
 
 	if (!p)
 		p = strstr(log, "invalid func ");
-	if (!p || !(hash = strchr(p, '#')))
+	if (!p)
 		return false;
-	id = strtol(hash + 1, NULL, 10);
+	num = p + strlen("unknown func ");	/* both prefixes are 13 bytes */
+	if (*num < '0' || *num > '9') {
+		eol = strchr(num, '\n');
+		num = strchr(num, '#');
+		if (!num || (eol && num > eol))
+			return false;
+		num++;
+	}
+	id = strtol(num, &end, 10);
+	if (end == num)
+		return false;
 	name = id > 0 && id <= UINT32_MAX ? tpbpf_helper_name((uint32_t)id) : NULL;
 	snprintf(buf, len, "helper %s%s (#%ld) is not available to this program type on this kernel: it is newer than the kernel, or not allowed here; `tpbpf inspect` shows which kernel each helper needs",
 		 name ? "bpf_" : "", name ? name : "unknown", id);
