@@ -146,6 +146,29 @@ static bool poisoned_reached(const struct tpbpf_program *prog, char *buf, size_t
 	return false;
 }
 
+/*
+ * "R1 type=map_value expected=fp" (4.9 says map_value_adj for a pointer
+ * moved into the value): the verifier takes only the stack as memory for
+ * a helper's buffer argument, and the program passes a map value, as
+ * programs with buffers too big for the 512-byte stack do.
+ */
+static bool map_value_as_helper_memory(const char *log, char *buf, size_t len)
+{
+	const char *p = strstr(log, " type=map_value");
+	const char *eol, *reg;
+
+	if (!p)
+		return false;
+	eol = strchr(p, '\n');
+	if (!strstr(p, "expected=fp") || (eol && strstr(p, "expected=fp") > eol))
+		return false;
+	for (reg = p; reg > log && reg[-1] != '\n'; reg--)
+		;
+	snprintf(buf, len, "this kernel's verifier takes only stack memory for a helper's buffer, and the program passes a map value (%.*s); kernels from 4.19 on accept it (4.9 does not): use a newer kernel, or a buffer on the stack",
+		 (int)(eol ? eol - reg : (long)strlen(reg)), reg);
+	return true;
+}
+
 static int explain_load_error(struct tpbpf_program *prog, int err)
 {
 	char line[768];
@@ -166,6 +189,9 @@ static int explain_load_error(struct tpbpf_program *prog, int err)
 			return tpbpf_err(-err, "program %s (section %s): %s", prog->name,
 					 prog->section, line);
 		if (prog->log && unknown_helper(prog->log, line, sizeof(line)))
+			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
+					 prog->name, prog->section, line);
+		if (prog->log && map_value_as_helper_memory(prog->log, line, sizeof(line)))
 			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
 					 prog->name, prog->section, line);
 		if (prog->nr_funcs && tpbpf_feature_present(TPBPF_FEAT_BPF_CALLS) == 0)

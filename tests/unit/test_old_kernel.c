@@ -219,6 +219,24 @@ static void test_unknown_helper_by_number(void **state)
 	tpbpf_object_close(obj);
 }
 
+/* 4.9 takes only stack memory for helper buffers: said so, with the register. */
+static void test_map_value_buffer_explained(void **state)
+{
+	struct tpbpf_object *obj;
+
+	(void)state;
+	reset();
+	k.verifier_errno = EACCES;
+	k.verifier_log = "12: (85) call 25\nR4 type=map_value_adj expected=fp\n";
+	obj = open_counter();
+	assert_int_equal(tpbpf_object_load(obj), -EACCES);
+	if (!strstr(tpbpf_error_detail(), "takes only stack memory for a helper's buffer") ||
+	    !strstr(tpbpf_error_detail(), "(R4 type=map_value_adj expected=fp)") ||
+	    !strstr(tpbpf_error_detail(), "4.19"))
+		fail_msg("detail: %s", tpbpf_error_detail());
+	tpbpf_object_close(obj);
+}
+
 /* The limit cannot be raised: the error says so, with the limit. */
 static void test_memlock_refused(void **state)
 {
@@ -265,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_load_on_4_9),
 		cmocka_unit_test(test_real_error_kept),
 		cmocka_unit_test(test_unknown_helper_by_number),
+		cmocka_unit_test(test_map_value_buffer_explained),
 		cmocka_unit_test(test_memlock_refused),
 		cmocka_unit_test(test_memlock_raised_by_program_load),
 	};
