@@ -5,6 +5,7 @@
  * the duration ends or a signal comes, drain, report, tear down.
  */
 #include <errno.h>
+#include <linux/bpf.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,11 +269,19 @@ int session_run_every(struct session *s, unsigned long interval,
 /*
  * The tools' programs count in a per-CPU "drops" (progs/event_output.h):
  * [0] the sends that failed (ring full), [1] the sends the helper took, on
- * perf event arrays. False if there is no such map or entry.
+ * perf event arrays. False if there is no such map or entry. A "drops" of
+ * the user's own (tpbpf load) counts its failed sends at most: its entry 1
+ * is read only when the map is a 2-entry per-CPU array like the tools'.
  */
 static bool program_count(struct session *s, uint32_t key, unsigned long long *sum)
 {
-	return percpu_counter_read_key(tpbpf_object_find_map(s->obj, "drops"), key, sum);
+	const struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "drops");
+
+	*sum = 0;
+	if (key && (!m || tpbpf_map_type(m) != BPF_MAP_TYPE_PERCPU_ARRAY ||
+		    tpbpf_map_max_entries(m) != 2))
+		return false;
+	return percpu_counter_read_key(m, key, sum);
 }
 
 unsigned long long session_lost(struct session *s)
