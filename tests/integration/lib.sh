@@ -133,11 +133,14 @@ start_tpbpf() {
 	TPBPF_PID=$!
 	# run_test kills it if the test ends (or fails) without stopping it.
 	echo "$TPBPF_PID" >> "$T/.pids"
-	if ! wait_for "$T/err" 'attached|error' 15; then
+	# Errors are lines of their own ("tpbpf: error: ..."); with -v other
+	# lines may say "error" (a verifier log, a BTF kind refused and retried).
+	if ! wait_for "$T/err" 'attached|^tpbpf: (usage )?error' 15; then
 		kill -KILL $TPBPF_PID 2>/dev/null
 		fail "tpbpf $* did not report attached; stderr: $(head -c 300 "$T/err")"
 	fi
-	grep -q 'error' "$T/err" && fail "tpbpf $* failed: $(head -c 500 "$T/err")"
+	grep -qE '^tpbpf: (usage )?error' "$T/err" &&
+		fail "tpbpf $* failed: $(grep -E '^tpbpf: (usage )?error' "$T/err" | head -c 500)"
 	return 0
 }
 

@@ -37,7 +37,7 @@ check_skb_len_and_dev() { # tpbpf global args...
 	start_tpbpf "$@" load "$TEST_BPF/kernel_offsets.bpf.o" --dump-maps
 	"$TPBPF" tracepoint net:net_dev_queue --json > "$T/tp.out" 2> "$T/tp.err" &
 	local tp_pid=$! pid len want got dev
-	wait_for "$T/tp.err" 'attached|error' 15 || fail "tpbpf tracepoint did not attach"
+	wait_for "$T/tp.err" 'attached|^tpbpf: (usage )?error' 15 || fail "tpbpf tracepoint did not attach"
 	grep -q error "$T/tp.err" && fail "tpbpf tracepoint: $(cat "$T/tp.err")"
 	echo go | "$HELPERS/udp_send" 0 $N $SIZE > "$T/udp" || fail "udp_send: $(cat "$T/udp")"
 	pid=$(head -n 1 "$T/udp")

@@ -207,12 +207,24 @@ t_every_record_sent_is_printed() {
 	echo "printed $(grep -c '^cpu ' "$T/out"), events $events, sent $sent"
 	[ -n "$events" ] && [ "$events" -gt 1000 ] || fail "too few events to tell: '$events'"
 	[ "$(grep -c '^cpu ' "$T/out")" = "$events" ] || fail "printed and counted differ"
-	[ "$events" = "$sent" ] || fail "$sent records sent, $events printed: the end of the run dropped some"
+	[ "$events" = "$sent" ] && return 0
+	# Where bpf_perf_event_output() returns 0 for a record the full ring
+	# dropped (4.19 does), "sent" counts those too: the kernel's own lost
+	# count (PERF_RECORD_LOST, which tpbpf reports for this object) shows it.
+	local lost
+	lost=$(sed -n 's/.*: [0-9]* events, \([0-9]*\) lost$/\1/p' "$T/err")
+	if [ -n "$lost" ] && [ "$lost" -gt 0 ] && [ $((events + lost)) -le "$sent" ]; then
+		skip "bpf_perf_event_output() returned 0 for records the kernel dropped ($lost reported lost): the program cannot count what the kernel accepted here"
+	fi
+	fail "$sent records sent, $events printed: the end of the run dropped some"
 }
 
 # The same with a ring buffer map (named "rb": the only map whose records
 # can be read, so it is the one printed); a ring buffer does not say the CPU.
 t_every_ringbuf_record_is_printed() {
+	# The object makes its ring buffer itself: the kernel must have them,
+	# whatever this pass forces.
+	TPBPF_FORCE_ABSENT= need_feature ringbuf
 	mkfifo "$T/go" && exec 3<> "$T/go" || fail "no fifo"
 	"$HELPERS/syscall_loop_wait" getppid 400000000 <&3 > "$T/pid" &
 	local hp=$! events sent
