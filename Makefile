@@ -77,7 +77,7 @@ UNIT_SAN_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit-san/%)
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(B)/tests/helpers/%)
 
-.PHONY: all deps deps-cross check unit integration install uninstall clean bench dist
+.PHONY: all deps deps-cross check test-deps unit integration install uninstall clean bench dist
 .DELETE_ON_ERROR:
 
 all: $(B)/tpbpf $(B)/libtpbpf.a $(PROG_OBJS)
@@ -165,6 +165,10 @@ else
 # of make vmcheck ARCH=arm64): no sanitizer builds.
 TEST_DEPS := all $(TEST_BPF_OBJS) $(UNIT_BINS) $(HELPER_BINS)
 endif
+
+# Everything the tests use, without running them (before booting a guest
+# that runs tests/run.sh on these files).
+test-deps: $(TEST_DEPS)
 
 # ---- arm64 unit tests, under qemu-aarch64 (user-mode emulation) -------------
 # make check builds them (make ARCH=arm64, in build/arm64/) and runs them

@@ -403,8 +403,19 @@ int tpbpf_event_reader_drain(struct tpbpf_event_reader *r);
 int tpbpf_event_reader_fd(const struct tpbpf_event_reader *r);
 /* BPF_MAP_TYPE_PERF_EVENT_ARRAY or BPF_MAP_TYPE_RINGBUF. */
 uint32_t tpbpf_event_reader_map_type(const struct tpbpf_event_reader *r);
-/* Records the kernel reported lost so far, over all CPUs (always 0 for a ring buffer). */
+/*
+ * Records the kernel reported lost so far, over all CPUs (always 0 for a
+ * ring buffer). The kernel reports a perf ring's losses only in front of
+ * the next record that fits, so the last ones may never be reported.
+ */
 uint64_t tpbpf_event_reader_lost(const struct tpbpf_event_reader *r);
+/*
+ * Records read so far (handed to on_sample), over all CPUs. A program that
+ * counts the records it sent can tell from this what never arrived, also
+ * on kernels whose bpf_perf_event_output() returns 0 when the ring is full
+ * (4.19 does; 5.4 returns -ENOSPC).
+ */
+uint64_t tpbpf_event_reader_samples(const struct tpbpf_event_reader *r);
 void tpbpf_event_reader_free(struct tpbpf_event_reader *r);
 
 #ifdef __cplusplus

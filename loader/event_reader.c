@@ -192,3 +192,12 @@ uint64_t tpbpf_event_reader_lost(const struct tpbpf_event_reader *r)
 		return 0;
 	return tpbpf_perf_rings_lost(r);
 }
+
+uint64_t tpbpf_event_reader_samples(const struct tpbpf_event_reader *r)
+{
+	if (!r)
+		return 0;
+	if (r->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		return tpbpf_perf_rings_samples(r);
+	return r->rb.samples;
+}

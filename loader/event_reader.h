@@ -40,6 +40,7 @@ int tpbpf_perf_rings_open(struct tpbpf_event_reader *r, unsigned int pages,
 			  unsigned int wakeup);
 int tpbpf_perf_rings_consume(struct tpbpf_event_reader *r);
 uint64_t tpbpf_perf_rings_lost(const struct tpbpf_event_reader *r);
+uint64_t tpbpf_perf_rings_samples(const struct tpbpf_event_reader *r);
 void tpbpf_perf_rings_close(struct tpbpf_event_reader *r);
 
 /* Map the ring buffer R->map_fd of SIZE bytes; register it with epoll. */

@@ -153,14 +153,24 @@ static bool typeless(uint32_t type)
 
 /*
  * After a refusal, the one thing to change before trying again, once each:
- * raise the locked-memory limit (EPERM before 5.11), leave out the name
- * (before 4.15), the LRU type (before 4.10), or the BTF types. False when
- * nothing is left to change.
+ * raise the locked-memory limit (EPERM before 5.11), spell the name's dots
+ * as '_' (before 5.2), leave out the name (before 4.15), the LRU type
+ * (before 4.10), or the BTF types. False when nothing is left to change.
  */
-static bool next_fallback(const struct tpbpf_map *m, struct tpbpf_map_create_args *a, int err)
+static bool next_fallback(const struct tpbpf_map *m, struct tpbpf_map_create_args *a,
+			  char *name, int err)
 {
+	char *dot;
+
 	if (err == -EPERM)
 		return tpbpf_obj_raise_memlock();
+	/* Names take '.' since 5.2 (".rodata", "outer.inner"): '_' before. */
+	if (err == -EINVAL && a->name == name && (dot = strchr(name, '.')) != NULL) {
+		for (; dot; dot = strchr(dot, '.'))
+			*dot = '_';
+		tpbpf_log("map %s: the kernel refused the '.' in its name: creating it as %s", m->name, name);
+		return true;
+	}
 	if ((err == -EINVAL || err == -E2BIG) && a->name && a->name[0] &&
 	    tpbpf_feature_present(TPBPF_FEAT_MAP_NAME) == 0) {
 		tpbpf_log("this kernel takes no map names: creating %s without one", m->name);
@@ -222,7 +232,7 @@ static int create_one(struct tpbpf_object *obj, struct tpbpf_map *m, int inner_f
 	/* No LRU maps before 4.10 (forced absent: the fallback up front). */
 	if (is_lru(a.type) && tpbpf_feature_forced(TPBPF_FEAT_LRU_HASH))
 		lru_fallback(m, &a);
-	while ((fd = tpbpf_sys_map_create(&a)) < 0 && next_fallback(m, &a, fd))
+	while ((fd = tpbpf_sys_map_create(&a)) < 0 && next_fallback(m, &a, name, fd))
 		;
 	if (fd < 0)
 		return explain_map_error(m, fd);

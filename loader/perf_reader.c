@@ -197,3 +197,12 @@ uint64_t tpbpf_perf_rings_lost(const struct tpbpf_event_reader *r)
 		lost += r->rings[i].ring.lost;
 	return lost;
 }
+
+uint64_t tpbpf_perf_rings_samples(const struct tpbpf_event_reader *r)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < r->nr_rings; i++)
+		n += r->rings[i].ring.samples;
+	return n;
+}

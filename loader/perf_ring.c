@@ -102,6 +102,7 @@ static int handle_record(struct tpbpf_perf_ring *ring, const unsigned char *rec,
 		if (s.size > size - sizeof(s))
 			return tpbpf_err(EINVAL, "perf ring of CPU %d: sample of %u bytes in a %zu-byte record; dropped the rest of the ring",
 					 ring->cpu, s.size, size);
+		ring->samples++;
 		if (on_sample)
 			on_sample(ctx, ring->cpu, rec + sizeof(s), s.size);
 		break;

@@ -19,6 +19,7 @@ struct tpbpf_perf_ring {
 	size_t size;				/* ...of this power-of-two size */
 	int cpu;				/* passed to the callbacks */
 	uint64_t lost;				/* sum of PERF_RECORD_LOST counts */
+	uint64_t samples;			/* samples handed out (or skipped: no callback) */
 	unsigned char *scratch;			/* holds a record that wraps */
 	size_t scratch_cap;
 };

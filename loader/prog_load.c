@@ -86,20 +86,32 @@ static const char *log_reason(const char *log, char *buf, size_t len)
 }
 
 /*
- * "unknown func bpf_x#N" / "invalid func unknown#N": the program calls a
- * helper this kernel does not have (or not for this program type).
+ * "unknown func bpf_x#N" / "invalid func unknown#N", or on older verifiers
+ * (4.9) "unknown func N" / "invalid func N": the program calls a helper
+ * this kernel does not have (or not for this program type).
  */
 static bool unknown_helper(const char *log, char *buf, size_t len)
 {
 	const char *p = strstr(log, "unknown func ");
-	const char *hash, *name;
+	const char *num, *eol, *name;
+	char *end;
 	long id;
 
 	if (!p)
 		p = strstr(log, "invalid func ");
-	if (!p || !(hash = strchr(p, '#')))
+	if (!p)
 		return false;
-	id = strtol(hash + 1, NULL, 10);
+	num = p + strlen("unknown func ");	/* both prefixes are 13 bytes */
+	if (*num < '0' || *num > '9') {
+		eol = strchr(num, '\n');
+		num = strchr(num, '#');
+		if (!num || (eol && num > eol))
+			return false;
+		num++;
+	}
+	id = strtol(num, &end, 10);
+	if (end == num)
+		return false;
 	name = id > 0 && id <= UINT32_MAX ? tpbpf_helper_name((uint32_t)id) : NULL;
 	snprintf(buf, len, "helper %s%s (#%ld) is not available to this program type on this kernel: it is newer than the kernel, or not allowed here; `tpbpf inspect` shows which kernel each helper needs",
 		 name ? "bpf_" : "", name ? name : "unknown", id);
@@ -146,6 +158,29 @@ static bool poisoned_reached(const struct tpbpf_program *prog, char *buf, size_t
 	return false;
 }
 
+/*
+ * "R1 type=map_value expected=fp" (4.9 says map_value_adj for a pointer
+ * moved into the value): the verifier takes only the stack as memory for
+ * a helper's buffer argument, and the program passes a map value, as
+ * programs with buffers too big for the 512-byte stack do.
+ */
+static bool map_value_as_helper_memory(const char *log, char *buf, size_t len)
+{
+	const char *p = strstr(log, " type=map_value");
+	const char *eol, *reg;
+
+	if (!p)
+		return false;
+	eol = strchr(p, '\n');
+	if (!strstr(p, "expected=fp") || (eol && strstr(p, "expected=fp") > eol))
+		return false;
+	for (reg = p; reg > log && reg[-1] != '\n'; reg--)
+		;
+	snprintf(buf, len, "this kernel's verifier takes only stack memory for a helper's buffer, and the program passes a map value (%.*s); kernels from 4.19 on accept it (4.9 does not): use a newer kernel, or a buffer on the stack",
+		 (int)(eol ? eol - reg : (long)strlen(reg)), reg);
+	return true;
+}
+
 static int explain_load_error(struct tpbpf_program *prog, int err)
 {
 	char line[768];
@@ -166,6 +201,9 @@ static int explain_load_error(struct tpbpf_program *prog, int err)
 			return tpbpf_err(-err, "program %s (section %s): %s", prog->name,
 					 prog->section, line);
 		if (prog->log && unknown_helper(prog->log, line, sizeof(line)))
+			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
+					 prog->name, prog->section, line);
+		if (prog->log && map_value_as_helper_memory(prog->log, line, sizeof(line)))
 			return tpbpf_err(-err, "program %s (section %s) rejected by the verifier: %s",
 					 prog->name, prog->section, line);
 		if (prog->nr_funcs && tpbpf_feature_present(TPBPF_FEAT_BPF_CALLS) == 0)

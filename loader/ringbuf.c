@@ -89,6 +89,7 @@ int tpbpf_ringbuf_consume(struct tpbpf_ringbuf *rb, tpbpf_sample_fn on_sample, v
 					 len, cons, prod - cons);
 		}
 		if (!(word & BPF_RINGBUF_DISCARD_BIT)) {
+			rb->samples++;
 			if (on_sample)
 				on_sample(ctx, -1, rec + BPF_RINGBUF_HDR_SZ, len);
 			count++;

@@ -21,6 +21,7 @@ struct tpbpf_ringbuf {
 	 */
 	const unsigned char *data;
 	size_t size;				/* a power of two */
+	uint64_t samples;			/* records handed out (not discarded ones) */
 };
 
 /*

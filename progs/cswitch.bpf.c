@@ -49,12 +49,20 @@ static __always_inline void add_one(void *map)
 		*v += 1;
 }
 
-/* A comm field: at most CSWITCH_COMM_LEN bytes of it. */
+/*
+ * A comm field: at most CSWITCH_COMM_LEN bytes of it. A read of constant
+ * size (4.9's verifier takes no other), then zeros past the field's own
+ * size; the record lies in the kernel's trace buffer, so reading past a
+ * shorter field stays readable.
+ */
 static __always_inline void read_comm(char *dst, void *ctx, __u64 off, __u64 size)
 {
-	if (size > CSWITCH_COMM_LEN)
-		size = CSWITCH_COMM_LEN;
-	bpf_probe_read(dst, size, (char *)ctx + off);
+	if (bpf_probe_read(dst, CSWITCH_COMM_LEN, (char *)ctx + off))
+		return;
+#pragma unroll
+	for (int i = 0; i < CSWITCH_COMM_LEN; i++)
+		if (i >= size)
+			dst[i] = 0;
 }
 
 #define READ_COMM(dst, ctx, field) \

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * How the tools' programs send events: one map, "events", and a per-CPU
- * count of the sends that failed because it was full, "drops", which the
- * tool reports as lost, so loss is never silent.
+ * How the tools' programs send events: one map, "events", and per-CPU
+ * counts in "drops": [0] the sends that failed because it was full, [1]
+ * (perf event arrays only) the sends the helper accepted. The tool reports
+ * as lost the failed sends plus the accepted ones that never reached it,
+ * so loss is never silent and is exact on every kernel: on older ones
+ * (4.19; 5.4 no longer) bpf_perf_event_output() returns 0 even when the
+ * ring is full, and the kernel reports the dropped records only in front
+ * of the next record that fits, so the last losses of a run never show.
  *
  * "events" is a perf event array (one ring per CPU, every kernel), or,
  * when the object is built with TPBPF_OUTPUT_RINGBUF (the *_ringbuf.bpf.c
@@ -21,16 +26,23 @@ struct bpf_map_def SEC("maps") drops = {
 	.type = BPF_MAP_TYPE_PERCPU_ARRAY,
 	.key_size = sizeof(__u32),
 	.value_size = sizeof(__u64),
-	.max_entries = 1,
+	.max_entries = 2,
 };
 
-static __always_inline void count_drop(void)
+#define DROPS_FAILED	0	/* the send failed: the ring was full */
+#define DROPS_SENT	1	/* the helper took it (perf event arrays) */
+
+static __always_inline void count_send(__u32 what)
 {
-	__u32 zero = 0;
-	__u64 *d = bpf_map_lookup_elem(&drops, &zero);
+	__u64 *d = bpf_map_lookup_elem(&drops, &what);
 
 	if (d)
 		__sync_fetch_and_add(d, 1);
+}
+
+static __always_inline void count_drop(void)
+{
+	count_send(DROPS_FAILED);
 }
 
 #ifdef TPBPF_OUTPUT_RINGBUF
@@ -75,6 +87,8 @@ static __always_inline void send_event(void *ctx, void *data, __u64 size)
 {
 	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, data, size))
 		count_drop();
+	else
+		count_send(DROPS_SENT);
 }
 
 #endif

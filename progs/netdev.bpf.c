@@ -20,20 +20,30 @@
  * Copy the __data_loc (or __rel_loc) string whose u32 locator is at
  * LOC_OFF into DEV. A __data_loc locator is (length << 16 | offset from the
  * record's start); a __rel_loc one counts the offset from the locator's end.
+ *
+ * A read of constant size and no bpf_probe_read_str(), which came in 4.11:
+ * the 16 bytes from the name's start, then zeros from the length the
+ * locator gives (it counts the NUL) on. The name sits inside the record,
+ * in the kernel's per-CPU trace buffer, so the bytes past it are readable.
  */
 static __always_inline void read_dev_name(void *ctx, unsigned long loc_off,
 					  unsigned long rel_loc, char *dev)
 {
-	unsigned long start;
+	unsigned long start, len;
 	__u32 loc = 0;
 
 	if (bpf_probe_read(&loc, sizeof(loc), (char *)ctx + loc_off))
 		return;
 	start = loc & 0xffff;
+	len = loc >> 16;
 	if (rel_loc)
 		start += loc_off + sizeof(loc);
-	/* The length (loc >> 16) counts the NUL; the buffer bounds it anyway. */
-	bpf_probe_read_str(dev, NETDEV_IFNAMSIZ, (char *)ctx + start);
+	if (bpf_probe_read(dev, NETDEV_IFNAMSIZ, (char *)ctx + start))
+		return;
+#pragma unroll
+	for (int i = 0; i < NETDEV_IFNAMSIZ; i++)
+		if (i + 1 >= len)
+			dev[i] = 0;
 }
 
 SEC("tracepoint")

@@ -12,8 +12,9 @@
  * Records are variable-length: the header, the record's own bytes, then
  * each string's bytes as read, so a short path costs what it holds, and a
  * path of 4095 bytes arrives whole. Every offset into the per-CPU buffer is
- * clamped where it is computed, so the verifier of an old kernel (which
- * tracks only what it sees checked) can prove each copy stays inside it.
+ * bounded where it is computed (a size by a clamp, a string's place by a
+ * mask), so the verifier of an old kernel (which tracks only what it sees
+ * checked) can prove each copy stays inside it.
  */
 #include "tpbpf_bpf.h"
 #include "event_output.h"
@@ -143,9 +144,9 @@ int tp_syscall(void *ctx)
 		e->hdr.str_len[i] = 0;
 		if (i >= info->nr_strs)
 			continue;
-		/* Strings before this one took at most the bound each. */
-		if (off > TP_MAX_RECORD + i * TP_STR_MAX)
-			off = TP_MAX_RECORD + i * TP_STR_MAX;
+		/* Strings before this one took at most the bound each: never
+		 * more than TP_OFF_MASK, which the mask tells the verifier. */
+		off &= TP_OFF_MASK;
 		bpf_probe_read_kernel(&ptr, sizeof(ptr), (char *)ctx + (info->str_off[i] & 0xfff));
 		n = bpf_probe_read_user_str(e->data + off, TP_STR_READ(max), ptr);
 		e->hdr.nr_strs = i + 1;

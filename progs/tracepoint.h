@@ -18,8 +18,16 @@
  * bound and is marked cut; only the bound is sent.
  */
 #define TP_STR_READ(max) ((max) + 2)
+/*
+ * Where a string starts in the data: at most the record and the strings
+ * before it (4096 + 2 * 4095 bytes), so a mask keeps it so for the
+ * verifier without a branch. A clamp ("if (off > L) off = L") was a branch
+ * whose dead side, once OFF is a known constant, 4.19's verifier still
+ * walks with impossible bounds, and then refuses the pointer made from it.
+ */
+#define TP_OFF_MASK 0x3fff
 /* Where the record and the strings go: the last string's read may reach the end. */
-#define TP_DATA_SIZE (TP_MAX_RECORD + (TP_MAX_STRS - 1) * TP_STR_MAX + TP_STR_READ(TP_STR_MAX) + 7)
+#define TP_DATA_SIZE (TP_OFF_MASK + 1 + TP_STR_READ(TP_STR_MAX) + 7)
 
 /* Per tracepoint, filled by user space, keyed by event ID (__u32). */
 struct tp_info {

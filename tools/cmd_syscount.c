@@ -86,7 +86,11 @@ static int parse_args(int argc, char **argv, struct syscount_opts *o)
 	return c < 0 ? r.rc : -1;
 }
 
-/* Attach only the program of the chosen hook; both are loaded. */
+/*
+ * Load only the program of the chosen hook: a kernel without raw
+ * tracepoints (before 4.17) refuses the other's program type, and the
+ * classic mode must run there.
+ */
 static int choose_program(struct session *s, bool raw)
 {
 	struct tpbpf_program *tp = tpbpf_object_find_program(s->obj, "syscount_tp");
@@ -94,7 +98,7 @@ static int choose_program(struct session *s, bool raw)
 
 	if (!tp || !rp)
 		return tool_error("syscount: the built-in program lacks syscount_tp or syscount_raw");
-	tpbpf_program_set_autoattach(raw ? tp : rp, false);
+	tpbpf_program_set_autoload(raw ? tp : rp, false);
 	return 0;
 }
 

@@ -232,8 +232,25 @@ static int setup(struct tracer *t)
 	struct tpbpf_map *info = tpbpf_object_find_map(t->s.obj, "tp_info");
 	int err;
 
+	bool need_record = false, need_syscall = false;
+
 	if (!record || !syscall || !info)
 		return tool_error("tracepoint: the built-in program is incomplete");
+	for (size_t i = 0; i < t->nr_targets; i++) {
+		if (describe_target(&t->targets[i]))
+			return EXIT_FAIL;
+		if (t->targets[i].info.nr_strs)
+			need_syscall = true;
+		else
+			need_record = true;
+	}
+	/*
+	 * Load only the programs some target uses: tp_syscall reads user
+	 * strings (bpf_probe_read_str, 4.11) and fits only syscalls:* (4.14),
+	 * so a kernel without them still traces other tracepoints.
+	 */
+	tpbpf_program_set_autoload(record, need_record);
+	tpbpf_program_set_autoload(syscall, need_syscall);
 	tpbpf_program_set_autoattach(record, false);
 	tpbpf_program_set_autoattach(syscall, false);
 	if (session_load(&t->s))
@@ -245,8 +262,6 @@ static int setup(struct tracer *t)
 		struct target *tg = &t->targets[i];
 		uint32_t key = (uint32_t)tg->id;
 
-		if (describe_target(tg))
-			return EXIT_FAIL;
 		err = tpbpf_map_update(info, &key, &tg->info, 0);
 		if (err)
 			return tool_lib_error(err, "tracepoint");

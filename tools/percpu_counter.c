@@ -10,13 +10,19 @@
 
 bool percpu_counter_read(const struct tpbpf_map *map, unsigned long long *sum)
 {
+	return percpu_counter_read_key(map, 0, sum);
+}
+
+bool percpu_counter_read_key(const struct tpbpf_map *map, uint32_t key,
+			     unsigned long long *sum)
+{
 	int cpus = tpbpf_num_possible_cpus();
-	uint32_t key = 0;
 	uint64_t *vals;
 	bool ok = false;
 
 	*sum = 0;
-	if (!map || cpus <= 0 || tpbpf_map_value_size(map) != sizeof(uint64_t))
+	if (!map || cpus <= 0 || tpbpf_map_value_size(map) != sizeof(uint64_t) ||
+	    key >= tpbpf_map_max_entries(map))
 		return false;
 	vals = calloc((size_t)cpus, sizeof(*vals));
 	if (vals && tpbpf_map_lookup(map, &key, vals) == 0) {

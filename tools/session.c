@@ -5,6 +5,7 @@
  * the duration ends or a signal comes, drain, report, tear down.
  */
 #include <errno.h>
+#include <linux/bpf.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,29 +276,47 @@ int session_run_every(struct session *s, unsigned long interval,
 }
 
 /*
- * The program counts outputs that failed (ring full) in a per-CPU "drops".
- * False if it has no such map (or it cannot be read).
+ * The tools' programs count in a per-CPU "drops" (progs/event_output.h):
+ * [0] the sends that failed (ring full), [1] the sends the helper took, on
+ * perf event arrays. False if there is no such map or entry. A "drops" of
+ * the user's own (tpbpf load) counts its failed sends at most: its entry 1
+ * is read only when the map is a 2-entry per-CPU array like the tools'.
  */
-static bool program_drops(struct session *s, unsigned long long *sum)
+static bool program_count(struct session *s, uint32_t key, unsigned long long *sum)
 {
-	return percpu_counter_read(tpbpf_object_find_map(s->obj, "drops"), sum);
+	const struct tpbpf_map *m = tpbpf_object_find_map(s->obj, "drops");
+
+	*sum = 0;
+	if (key && (!m || tpbpf_map_type(m) != BPF_MAP_TYPE_PERCPU_ARRAY ||
+		    tpbpf_map_max_entries(m) != 2))
+		return false;
+	return percpu_counter_read_key(m, key, sum);
 }
 
 unsigned long long session_lost(struct session *s)
 {
-	unsigned long long drops;
+	unsigned long long failed, sent, got, kernel;
 
+	if (!s->reader)
+		return 0;
+	got = tpbpf_event_reader_samples(s->reader);
+	kernel = tpbpf_event_reader_lost(s->reader);
+	if (!program_count(s, 0, &failed))
+		/* An object of the user's without the count: the kernel's. */
+		return kernel;
 	/*
-	 * A ring buffer reports no loss: the program's count is all there is.
-	 * Every record the kernel reports in PERF_RECORD_LOST is also an
-	 * output that failed in the program (bpf_perf_event_output returned
-	 * -ENOSPC), so adding both counted each loss twice. The program's
-	 * count is the complete one: the kernel reports a ring's losses only
-	 * with its next successful write, so the last ones may never show.
+	 * A record the helper took and the reader never saw was lost too: on
+	 * some kernels (4.19) bpf_perf_event_output() returns 0 when the ring
+	 * is full, and the kernel reports such losses (PERF_RECORD_LOST) only
+	 * in front of the next record that fits, so the last ones never show.
+	 * The rings are drained before this is asked, so every record the
+	 * helper took and kept has been read. Where the helper says the ring
+	 * was full, it took only what arrived, and the failed sends are the
+	 * loss; the kernel's own count is never more than the sends lost.
 	 */
-	if (program_drops(s, &drops))
-		return drops;
-	return s->reader ? tpbpf_event_reader_lost(s->reader) : 0;
+	if (program_count(s, 1, &sent) && sent > got)
+		failed += sent - got;
+	return failed > kernel ? failed : kernel;
 }
 
 static void print_stats(struct session *s)

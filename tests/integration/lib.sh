@@ -54,6 +54,54 @@ feature_present() { # name
 	"$TPBPF" features --json 2>/dev/null |
 		grep -q "^{\"feature\":\"$1\",.*\"result\":\"present\""
 }
+# Skip unless tpbpf's feature NAME is present, naming it and the kernel
+# that brought it (as "tpbpf features" shows them).
+need_feature() { # name
+	feature_present "$1" && return 0
+	skip "$(feature_why "$1")"
+}
+# "no NAME here: DESCRIPTION (kernel K)" for a feature tpbpf sees absent
+# (or forced absent), from "tpbpf features --json".
+feature_why() { # name
+	"$TPBPF" features --json 2>/dev/null | python3 -c '
+import json, sys
+for l in sys.stdin:
+    r = json.loads(l)
+    if r["feature"] == sys.argv[1]:
+        print("%s %s here: %s (kernel %s)" % (r["feature"], r["result"], r["description"], r["kernel"]))
+        break
+else:
+    print("%s: no such feature in tpbpf features" % sys.argv[1])
+' "$1"
+}
+
+# Where the kernel has no BPF_ENABLE_STATS (5.8), --stats is refused at
+# once: check that refusal (exit 1, one error line naming 5.8) for
+# "tpbpf ARGS... --stats" and succeed; false when the kernel has them.
+stats_refused_checked() { # tpbpf-args...
+	feature_present enable_stats && return 1
+	"$TPBPF" "$@" --stats -d 1 > "$T/out" 2> "$T/err"
+	local rc=$?
+	[ $rc -eq 1 ] || fail "--stats without enable_stats: exit $rc, want 1: $(cat "$T/err")"
+	grep -q '^tpbpf: error: .*--stats: .*no BPF run-time statistics (they came in 5.8)' "$T/err" ||
+		fail "--stats refusal unclear: $(cat "$T/err")"
+	[ "$(wc -l < "$T/err")" -eq 1 ] || fail "want one error line: $(cat "$T/err")"
+	return 0
+}
+
+# The tracefs directory (tpbpf mounts it when nothing has; tests/run.sh
+# lets it first), and a skip when this kernel has no tracepoint CAT/NAME.
+tracefs_dir() {
+	local d
+	for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		[ -d $d/events ] && { echo $d; return; }
+	done
+	awk '$9 == "tracefs" { print $5; exit }' /proc/self/mountinfo
+}
+need_event() { # cat/name
+	[ -d "$(tracefs_dir)/events/$1" ] || skip "this kernel has no tracepoint $1"
+}
+
 # The kernel's BTF as tpbpf sees it (absent in the forced pass).
 has_kernel_btf() { feature_present kernel_btf; }
 
@@ -95,11 +143,14 @@ start_tpbpf() {
 	TPBPF_PID=$!
 	# run_test kills it if the test ends (or fails) without stopping it.
 	echo "$TPBPF_PID" >> "$T/.pids"
-	if ! wait_for "$T/err" 'attached|error' 15; then
+	# Errors are lines of their own ("tpbpf: error: ..."); with -v other
+	# lines may say "error" (a verifier log, a BTF kind refused and retried).
+	if ! wait_for "$T/err" 'attached|^tpbpf: (usage )?error' 15; then
 		kill -KILL $TPBPF_PID 2>/dev/null
 		fail "tpbpf $* did not report attached; stderr: $(head -c 300 "$T/err")"
 	fi
-	grep -q 'error' "$T/err" && fail "tpbpf $* failed: $(head -c 500 "$T/err")"
+	grep -qE '^tpbpf: (usage )?error' "$T/err" &&
+		fail "tpbpf $* failed: $(grep -E '^tpbpf: (usage )?error' "$T/err" | head -c 500)"
 	return 0
 }
 

@@ -135,6 +135,7 @@ t_top_interval() {
 }
 
 t_stats() {
+	stats_refused_checked cswitch --top 1 && return 0
 	start_tpbpf cswitch --top 1 --stats
 	sleep 0.3
 	stop_tpbpf

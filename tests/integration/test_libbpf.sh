@@ -144,6 +144,8 @@ t_core_task_struct() {
 		grep -q 'task_struct.tgid.*--offsets FILE.*tpbpf offsets --from-headers.*kernel with BTF' "$T/nofile" ||
 			fail "unclear: $(cat "$T/nofile")"
 		kernel_offsets_file task_struct.tgid task_struct.real_parent
+		grep -q '^task_struct.tgid ' "$T/offsets" && grep -q '^task_struct.real_parent ' "$T/offsets" ||
+			skip "the offsets file has no task_struct.tgid and task_struct.real_parent (write one with tpbpf offsets --from-headers DIR --struct task_struct.tgid --struct task_struct.real_parent)"
 		args=(--offsets "$T/offsets")
 	fi
 	start_waiting_caller

@@ -59,14 +59,9 @@ t_one_program_two_tracepoints() {
 	[ -z "$(map_value "$T/out" getppid_counts "$p2")" ] || fail "getpgid calls counted as getppid"
 }
 
-forced_absent() { # feature: true when this run forces it absent
-	case ",${TPBPF_FORCE_ABSENT:-}," in *",all,"*|*",$1,"*) return 0 ;; esac
-	return 1
-}
-
 t_subprogram_and_global_data() {
-	if forced_absent global_data; then
-		# Before 5.2 this object cannot load: it writes .bss and .data.
+	if ! feature_present global_data; then
+		# Before 5.2 (or forced) this object cannot load: it writes .bss and .data.
 		"$TPBPF" load "$TEST_BPF/subprog_globals.g.bpf.o" -d 1 2> "$T/err"
 		[ $? -eq 1 ] || fail "without global data: want exit 1"
 		grep -q 'global data (section .bss, variable bss_calls), which needs kernel 5.2' "$T/err" ||
@@ -129,11 +124,18 @@ t_verifier_log_on_success() {
 t_verbose_shows_each_step() {
 	# The steps of a kernel that has every feature (see test_features.sh for the others).
 	unset TPBPF_FORCE_ABSENT
-	"$TPBPF" -v load "$TEST_BPF/subprog_globals.bpf.o" -d 1 > "$T/out" 2> "$T/err" || fail "load failed"
+	# An object with a call and global data where the kernel takes them
+	# (4.16, 5.2), else one without (the call and map value steps left out).
+	local obj=subprog_globals extra=('reloc .* call' 'map fd .* value')
+	if ! feature_present global_data || ! feature_present bpf_calls; then
+		obj=counter_tp extra=()
+		echo "no global data or no bpf calls here: $obj.bpf.o, without the call and map value steps"
+	fi
+	"$TPBPF" -v load "$TEST_BPF/$obj.bpf.o" -d 1 > "$T/out" 2> "$T/err" || fail "load failed: $(tail -n 3 "$T/err")"
 	local step
 	# Each bpf() call says how long the kernel took: where a load's time goes.
-	for step in 'read object' 'section maps' 'bpf\(BPF_MAP_CREATE' '-> map fd: [0-9]+ in [0-9]+ us$' 'reloc .* call' \
-		'map counts -> map fd' 'map fd .* value' 'bpf\(BPF_PROG_LOAD' '-> prog fd: [0-9]+ in [0-9]+ us$' \
+	for step in 'read object' 'section maps' 'bpf\(BPF_MAP_CREATE' '-> map fd: [0-9]+ in [0-9]+ us$' "${extra[@]}" \
+		'map counts -> map fd' 'bpf\(BPF_PROG_LOAD' '-> prog fd: [0-9]+ in [0-9]+ us$' \
 		'tracefs: .*/id -> event ID' 'perf_event_open\(type=PERF_TYPE_TRACEPOINT' \
 		'BPF_LINK_CREATE|PERF_EVENT_IOC_SET_BPF' 'PERF_EVENT_IOC_ENABLE' 'detach'; do
 		grep -qE -- "$step" "$T/err" || fail "-v does not show: $step"
@@ -205,12 +207,24 @@ t_every_record_sent_is_printed() {
 	echo "printed $(grep -c '^cpu ' "$T/out"), events $events, sent $sent"
 	[ -n "$events" ] && [ "$events" -gt 1000 ] || fail "too few events to tell: '$events'"
 	[ "$(grep -c '^cpu ' "$T/out")" = "$events" ] || fail "printed and counted differ"
-	[ "$events" = "$sent" ] || fail "$sent records sent, $events printed: the end of the run dropped some"
+	[ "$events" = "$sent" ] && return 0
+	# Where bpf_perf_event_output() returns 0 for a record the full ring
+	# dropped (4.19 does), "sent" counts those too: the kernel's own lost
+	# count (PERF_RECORD_LOST, which tpbpf reports for this object) shows it.
+	local lost
+	lost=$(sed -n 's/.*: [0-9]* events, \([0-9]*\) lost$/\1/p' "$T/err")
+	if [ -n "$lost" ] && [ "$lost" -gt 0 ] && [ $((events + lost)) -le "$sent" ]; then
+		skip "bpf_perf_event_output() returned 0 for records the kernel dropped ($lost reported lost): the program cannot count what the kernel accepted here"
+	fi
+	fail "$sent records sent, $events printed: the end of the run dropped some"
 }
 
 # The same with a ring buffer map (named "rb": the only map whose records
 # can be read, so it is the one printed); a ring buffer does not say the CPU.
 t_every_ringbuf_record_is_printed() {
+	# The object makes its ring buffer itself: the kernel must have them,
+	# whatever this pass forces.
+	TPBPF_FORCE_ABSENT= need_feature ringbuf
 	mkfifo "$T/go" && exec 3<> "$T/go" || fail "no fifo"
 	"$HELPERS/syscall_loop_wait" getppid 400000000 <&3 > "$T/pid" &
 	local hp=$! events sent

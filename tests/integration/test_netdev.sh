@@ -147,9 +147,9 @@ t_raw_matches_classic() {
 		"$TPBPF" --offsets "$T/offsets" netdev --raw --summary -p "$HPID" > "$T/rawfile" 2> "$T/rawfile.err" &
 	local p3=$!
 	echo "$p1 $p2 $p3" >> "$T/.pids"
-	wait_for "$T/rawfile.err" 'attached|error' 15 || fail "raw (file) did not attach"
-	wait_for "$T/classic.err" 'attached|error' 15 || fail "classic did not attach"
-	wait_for "$T/raw.err" 'attached|error' 15 || fail "raw did not attach"
+	wait_for "$T/rawfile.err" 'attached|^tpbpf: (usage )?error' 15 || fail "raw (file) did not attach"
+	wait_for "$T/classic.err" 'attached|^tpbpf: (usage )?error' 15 || fail "classic did not attach"
+	wait_for "$T/raw.err" 'attached|^tpbpf: (usage )?error' 15 || fail "raw did not attach"
 	grep -q 'attached 2 programs to 2 tracepoints' "$T/rawfile.err" || fail "raw (file): $(cat "$T/rawfile.err")"
 	if [ $btf = yes ]; then
 		grep -q 'attached 2 programs to 2 tracepoints' "$T/raw.err" || fail "raw: $(cat "$T/raw.err")"

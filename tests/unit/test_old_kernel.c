@@ -32,6 +32,7 @@ static struct {
 	bool charged;		/* EPERM while the limit is finite */
 	bool refuse_raise;	/* setrlimit fails */
 	int verifier_errno;	/* BPF_PROG_LOAD without a name fails so, with a log */
+	const char *verifier_log;	/* that log (NULL: an invalid context access) */
 	struct rlimit memlock;
 	int calls[2][3];	/* [map, prog][E2BIG, EPERM, ok] */
 	unsigned int prog_sizes[16];
@@ -79,7 +80,8 @@ static long fake_bpf(int cmd, union bpf_attr *attr, unsigned int size)
 	}
 	if (kind == 1 && k.verifier_errno && attr->insn_cnt > 2) {
 		if (attr->log_level && attr->log_size > 64)
-			snprintf((char *)(unsigned long)attr->log_buf, attr->log_size,
+			snprintf((char *)(unsigned long)attr->log_buf, attr->log_size, "%s",
+				 k.verifier_log ? k.verifier_log :
 				 "0: (61) r1 = *(u32 *)(r1 +8)\ninvalid bpf_context access off=8 size=4\nprocessed 1 insns\n");
 		errno = k.verifier_errno;
 		return -1;
@@ -182,6 +184,59 @@ static void test_real_error_kept(void **state)
 	tpbpf_object_close(obj);
 }
 
+/*
+ * 4.9's verifier names a helper it does not have by number alone
+ * ("invalid func 45", no '#'): the helper is still named for the user.
+ */
+static void test_unknown_helper_by_number(void **state)
+{
+	static const char *const logs[] = {
+		"0: (85) call 45\ninvalid func 45\n",
+		"0: (85) call 45\nunknown func 45\n",
+		"0: (85) call bpf_probe_read_str#45\nunknown func bpf_probe_read_str#45\n",
+	};
+	struct tpbpf_object *obj;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+		reset();
+		k.verifier_errno = EINVAL;
+		k.verifier_log = logs[i];
+		obj = open_counter();
+		assert_int_equal(tpbpf_object_load(obj), -EINVAL);
+		if (!strstr(tpbpf_error_detail(), "helper bpf_probe_read_str (#45) is not available"))
+			fail_msg("log %zu: detail: %s", i, tpbpf_error_detail());
+		tpbpf_object_close(obj);
+	}
+	/* A number elsewhere on a later line is not taken for the helper's. */
+	reset();
+	k.verifier_errno = EINVAL;
+	k.verifier_log = "invalid func \n0: (85) call #45\n";
+	obj = open_counter();
+	assert_int_equal(tpbpf_object_load(obj), -EINVAL);
+	if (strstr(tpbpf_error_detail(), "#45) is not available"))
+		fail_msg("detail: %s", tpbpf_error_detail());
+	tpbpf_object_close(obj);
+}
+
+/* 4.9 takes only stack memory for helper buffers: said so, with the register. */
+static void test_map_value_buffer_explained(void **state)
+{
+	struct tpbpf_object *obj;
+
+	(void)state;
+	reset();
+	k.verifier_errno = EACCES;
+	k.verifier_log = "12: (85) call 25\nR4 type=map_value_adj expected=fp\n";
+	obj = open_counter();
+	assert_int_equal(tpbpf_object_load(obj), -EACCES);
+	if (!strstr(tpbpf_error_detail(), "takes only stack memory for a helper's buffer") ||
+	    !strstr(tpbpf_error_detail(), "(R4 type=map_value_adj expected=fp)") ||
+	    !strstr(tpbpf_error_detail(), "4.19"))
+		fail_msg("detail: %s", tpbpf_error_detail());
+	tpbpf_object_close(obj);
+}
+
 /* The limit cannot be raised: the error says so, with the limit. */
 static void test_memlock_refused(void **state)
 {
@@ -227,6 +282,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_on_4_9),
 		cmocka_unit_test(test_real_error_kept),
+		cmocka_unit_test(test_unknown_helper_by_number),
+		cmocka_unit_test(test_map_value_buffer_explained),
 		cmocka_unit_test(test_memlock_refused),
 		cmocka_unit_test(test_memlock_raised_by_program_load),
 	};

@@ -368,6 +368,9 @@ static void test_lost(void **state)
 	assert_int_equal(s.lost_cpu[1], 3);
 	assert_int_equal(s.lost[1], 5);
 	assert_true(f.ring.lost == 47);
+	/* The samples read, beside the losses: what a program that counts its
+	 * sends compares with (the kernel may never report the last losses). */
+	assert_true(f.ring.samples == 2);
 	assert_memory_equal(s.bytes[1], "efgh", 4);
 
 	/* No on_lost callback: still counted. */
@@ -375,6 +378,11 @@ static void test_lost(void **state)
 	assert_int_equal(tpbpf_perf_ring_consume(&f.ring, on_sample, NULL, &s), 1);
 	assert_true(f.ring.lost == 50);
 	assert_int_equal(s.losts, 2);
+	/* No on_sample callback: the sample is still counted as read. */
+	assert_true(fake_sample(&f, "ijkl", 4));
+	assert_int_equal(tpbpf_perf_ring_consume(&f.ring, NULL, NULL, &s), 1);
+	assert_true(f.ring.samples == 3);
+	assert_int_equal(s.samples, 2);
 	seen_free(&s);
 	fake_fini(&f);
 }
@@ -394,6 +402,7 @@ static void test_unknown_types_skipped(void **state)
 	assert_true(fake_sample(&f, "two!", 4));
 	assert_int_equal(consume(&f, &s), 5);
 	assert_int_equal(s.samples, 2);
+	assert_true(f.ring.samples == 2);	/* other types are not samples */
 	assert_int_equal(s.losts, 0);
 	assert_memory_equal(s.bytes[0], "one!", 4);
 	assert_memory_equal(s.bytes[1], "two!", 4);

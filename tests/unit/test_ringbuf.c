@@ -306,6 +306,7 @@ static void test_discarded_records_skipped(void **state)
 	assert_true(fake_output(&f, b, 24));
 	assert_int_equal(consume(&f, &s), 1);
 	assert_int_equal(s.samples, 1);
+	assert_true(f.rb.samples == 1);	/* a discarded record was never sent */
 	assert_memory_equal(s.bytes[0], b, 24);
 	assert_true(f.consumer == f.producer);
 	seen_free(&s);
