@@ -1011,20 +1011,27 @@ static struct name_index *build_index(const struct tpbpf_btf *btf)
 	return ix;
 }
 
+/* Type ID is of KIND, and its name is NAME's first LEN bytes plus a flavor. */
+static bool is_named(const struct tpbpf_btf *btf, uint32_t id, uint32_t kind,
+		     const char *name, size_t len)
+{
+	const struct btf_type *t = record(btf, id);
+	const char *cname = btf->strs + t->name_off;
+
+	return btf_kind(t) == kind && tpbpf_btf_essential_len(cname) == len &&
+	       memcmp(cname, name, len) == 0;
+}
+
 int tpbpf_btf_next_by_essential_name(const struct tpbpf_btf *btf, uint32_t kind,
 				     const char *name, uint32_t *id)
 {
 	size_t len = tpbpf_btf_essential_len(name);
-	uint32_t h = name_hash(kind, name, len), c;
 	struct name_index *ix = btf->index;
+	uint32_t h, c;
 
 	if (kind == BTF_KIND_FUNC) {
 		for (c = *id + 1; c <= btf->nr_types; c++) {
-			const struct btf_type *t = record(btf, c);
-			const char *cname = btf->strs + t->name_off;
-
-			if (btf_kind(t) == kind && tpbpf_btf_essential_len(cname) == len &&
-			    memcmp(cname, name, len) == 0) {
+			if (is_named(btf, c, kind, name, len)) {
 				*id = c;
 				return 1;
 			}
@@ -1039,14 +1046,11 @@ int tpbpf_btf_next_by_essential_name(const struct tpbpf_btf *btf, uint32_t kind,
 			return -ENOMEM;
 		((struct tpbpf_btf *)btf)->index = ix;
 	}
+	h = name_hash(kind, name, len);
 	c = *id ? (*id <= btf->nr_types ? ix->next[*id] : 0) : ix->bucket[h & ix->mask];
 	/* Chains only go to higher IDs: this ends. */
 	for (; c; c = ix->next[c]) {
-		const struct btf_type *t = record(btf, c);
-		const char *cname = btf->strs + t->name_off;
-
-		if (ix->hash[c] == h && btf_kind(t) == kind &&
-		    tpbpf_btf_essential_len(cname) == len && memcmp(cname, name, len) == 0) {
+		if (ix->hash[c] == h && is_named(btf, c, kind, name, len)) {
 			*id = c;
 			return 1;
 		}

@@ -579,6 +579,26 @@ static int too_deep(void)
 	return tpbpf_err(ELOOP, "CO-RE: types nest deeper than %d levels", COMPAT_DEPTH);
 }
 
+/*
+ * One step down a pair of types: a level of DEPTH and a step of the
+ * budget spent, modifiers skipped; *LT and *TT the types (NULL: none).
+ */
+static int walk_step(struct matcher *m, int *depth, uint32_t *lid, uint32_t *tid,
+		     const struct btf_type **lt, const struct btf_type **tt)
+{
+	int err;
+
+	if ((*depth)-- <= 0)
+		return too_deep();
+	if ((err = spend(m)))
+		return err;
+	*lid = tpbpf_btf_skip_mods(m->local, *lid);
+	*tid = tpbpf_btf_skip_mods(m->targ, *tid);
+	*lt = tpbpf_btf_type(m->local, *lid);
+	*tt = tpbpf_btf_type(m->targ, *tid);
+	return 0;
+}
+
 static bool kinds_compat(const struct btf_type *a, const struct btf_type *b)
 {
 	return btf_kind(a) == btf_kind(b) || (btf_is_any_enum(a) && btf_is_any_enum(b));
@@ -591,14 +611,8 @@ static int types_compat(struct matcher *m, uint32_t lid, uint32_t tid, int depth
 		const struct btf_type *lt, *tt;
 		int err;
 
-		if (depth-- <= 0)
-			return too_deep();
-		if ((err = spend(m)))
+		if ((err = walk_step(m, &depth, &lid, &tid, &lt, &tt)))
 			return err;
-		lid = tpbpf_btf_skip_mods(m->local, lid);
-		tid = tpbpf_btf_skip_mods(m->targ, tid);
-		lt = tpbpf_btf_type(m->local, lid);
-		tt = tpbpf_btf_type(m->targ, tid);
 		if (!lt || !tt)
 			return !lt && !tt;	/* void is void */
 		if (!kinds_compat(lt, tt))
@@ -647,14 +661,8 @@ static int fields_compat(struct matcher *m, uint32_t lid, uint32_t tid)
 		size_t ll, tl;
 		int err;
 
-		if (depth-- <= 0)
-			return too_deep();
-		if ((err = spend(m)))
+		if ((err = walk_step(m, &depth, &lid, &tid, &lt, &tt)))
 			return err;
-		lid = tpbpf_btf_skip_mods(m->local, lid);
-		tid = tpbpf_btf_skip_mods(m->targ, tid);
-		lt = tpbpf_btf_type(m->local, lid);
-		tt = tpbpf_btf_type(m->targ, tid);
 		if (!lt || !tt)
 			return 0;
 		if (btf_is_composite(lt) && btf_is_composite(tt))
@@ -753,14 +761,8 @@ static int types_match(struct matcher *m, uint32_t lid, uint32_t tid, bool behin
 		uint32_t lk, tk;
 		int err;
 
-		if (depth-- <= 0)
-			return too_deep();
-		if ((err = spend(m)))
+		if ((err = walk_step(m, &depth, &lid, &tid, &lt, &tt)))
 			return err;
-		lid = tpbpf_btf_skip_mods(m->local, lid);
-		tid = tpbpf_btf_skip_mods(m->targ, tid);
-		lt = tpbpf_btf_type(m->local, lid);
-		tt = tpbpf_btf_type(m->targ, tid);
 		if (!lt || !tt)
 			return !lt && !tt;
 		if (!names_match(tpbpf_btf_name(m->local, lid), tpbpf_btf_name(m->targ, tid)))
